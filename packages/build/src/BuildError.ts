@@ -1,0 +1,41 @@
+// Everything a build can fail with, as data. `at` names the step (and entry) that failed so the
+// message leads the user to the spec field or file; `path` is the file on disk when there is one.
+export type BuildError =
+  | { readonly _tag: "SourceMissing"; readonly at: string; readonly path: string; readonly reason: string }
+  | { readonly _tag: "SourceUnsupported"; readonly at: string; readonly path: string; readonly kind: string }
+  | { readonly _tag: "SourceChanged"; readonly at: string; readonly path: string; readonly reason: string }
+  | { readonly _tag: "DestinationConflict"; readonly at: string; readonly destination: string; readonly reason: string }
+  | { readonly _tag: "SymlinkLoop"; readonly at: string; readonly path: string }
+  | { readonly _tag: "Io"; readonly at: string; readonly path: string; readonly reason: string }
+  | { readonly _tag: "VerifyFailed"; readonly issues: readonly string[] };
+
+export const formatBuildError = (error: BuildError): readonly string[] => {
+  switch (error._tag) {
+    case "SourceMissing":
+      return [`${error.at}: source ${error.path} cannot be read (${error.reason})`];
+    case "SourceUnsupported":
+      return [`${error.at}: ${error.path} is a ${error.kind}; only files, folders and symlinks go into a layer`];
+    case "SourceChanged":
+      return [`${error.at}: ${error.path} changed while it was being read (${error.reason})`];
+    case "DestinationConflict":
+      return [`${error.at}: /${error.destination}: ${error.reason}`];
+    case "SymlinkLoop":
+      return [`${error.at}: ${error.path} is part of a symlink loop`];
+    case "Io":
+      return [`${error.at}: ${error.path}: ${error.reason}`];
+    case "VerifyFailed":
+      return error.issues;
+  }
+};
+
+// Environment failures (I/O) exit 3; everything else is the input's fault and exits 1.
+export const isEnvironmentError = (error: BuildError): boolean => error._tag === "Io";
+
+export const reasonOf = (e: unknown): string => {
+  if (e instanceof Error) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const first = e.message.split("\n")[0] ?? "";
+    return code === undefined ? first : `${code}: ${first.replace(/^[A-Z]+: /, "")}`;
+  }
+  return String(e);
+};

@@ -1,0 +1,68 @@
+// Help texts: one for the tool, one per verb. Kept beside the parser so they cannot drift far.
+export const VERSION = "0.1.0";
+
+export const USAGE = `ocistage ${VERSION}: build OCI images the way a compiler builds programs
+
+Usage: ocistage VERB [options]
+
+  build SPEC [--out DIR] [--json]      build the image: DIR/{oci-layout,index.json,blobs/sha256/*,image.oci.tar}
+  validate SPEC [--json]               decode, lower and check the program; every issue, exit 1
+  plan SPEC [--format text|markdown|json]
+  dry-run SPEC [--json]
+  graph SPEC [--format text|dot|mermaid|json]
+  emit shell SPEC [-o FILE]            a POSIX sh script that builds the byte-identical image
+  emit dockerfile SPEC --context DIR   a Dockerfile and its build context
+  docs SPEC [-o FILE]                  one Markdown page with every view of the program
+  test SPEC [--out DIR]                build, then run the spec's smoke tests in a real runtime
+  verify LAYOUT [--json]               re-hash every blob, check every descriptor
+  push LAYOUT REF                      (not yet)
+  diff OLD NEW                         (not yet)
+
+SPEC is a .json, .yaml, .yml or .ts spec file, or a folder holding image.{ts,json,yaml}.
+SOURCE_DATE_EPOCH (default 0) is every mtime and the config's created time.
+Exit codes: 0 ok, 1 wrong input, 2 usage, 3 environment or I/O failure.
+Run \`ocistage VERB --help\` for one verb.`;
+
+export const VERB_USAGE: Readonly<Record<string, string>> = {
+  build: `ocistage build SPEC [--out DIR] [--json] [--verify-inputs] [--no-cache]
+
+Build the image into DIR (default ./out/<name>): oci-layout, index.json, blobs/sha256/<hex> and
+image.oci.tar. The build writes into a temporary folder beside DIR and renames it into place at
+the end, so a failed build leaves an earlier DIR as it was. Prints the manifest digest; --json
+prints every descriptor. Layers whose inputs are unchanged (paths, sizes, mtimes, inodes, modes)
+are reused from DIR without reading their data; --verify-inputs re-reads and re-hashes them, and
+--no-cache ignores DIR.`,
+  validate: `ocistage validate SPEC [--json]
+
+Decode the spec, lower it into a program and check the program's structure (unique step names,
+every need exists, no cycle, each output made by one step, every tool declared). Prints
+"result: ok", or every issue as "path: what was wrong" with exit 1.`,
+  plan: `ocistage plan SPEC [--format text|markdown|json]
+
+The steps in execution order, each with the command a shell substrate would run.`,
+  "dry-run": `ocistage dry-run SPEC [--json]
+
+What a build would do (tools, writes, runs, descriptors, transforms, materialization, evidence)
+and the runtime services it would start, without touching the file system.`,
+  graph: `ocistage graph SPEC [--format text|dot|mermaid|json]
+
+The program's dependency graph: tools, operations and outputs, with uses-tool and data edges.`,
+  emit: `ocistage emit shell SPEC [-o FILE]
+ocistage emit dockerfile SPEC --context DIR
+
+shell: a POSIX sh script (GNU tar and coreutils only) that builds the byte-identical image.
+dockerfile: a Dockerfile and, in DIR, the build context it copies from.`,
+  docs: `ocistage docs SPEC [-o FILE]
+
+One Markdown page with every view of the program.`,
+  test: `ocistage test SPEC [--out DIR] [--record FILE]
+
+Build the image, run each of the spec's smoke tests in it with a real runtime (podman or runc),
+and print the results; --record writes them as JSON for the docs' Evidence section.`,
+  verify: `ocistage verify LAYOUT [--json]
+
+Re-hash every blob of an OCI layout and check every descriptor (size, media type, digest) from
+index.json down. Every issue is printed with the descriptor's path; exit 1 if there is any.`,
+  push: "ocistage push LAYOUT REF\n\nNot implemented yet.",
+  diff: "ocistage diff OLD NEW [--format markdown|json]\n\nNot implemented yet.",
+};

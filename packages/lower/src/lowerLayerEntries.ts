@@ -1,0 +1,76 @@
+import * as E from "fp-ts/lib/Either.js";
+import type { Owner, RootfsEntry } from "@ocistage/program";
+import { DEFAULT_DIR_MODE, DEFAULT_FILE_MODE } from "@ocistage/program";
+import type { FileEntry, LayerSpec, SpecIssue } from "@ocistage/spec";
+import { normaliseDestination } from "./normaliseDestination.ts";
+
+const entryDestination = (entry: FileEntry): string => ("directory" in entry ? entry.directory : entry.destination);
+
+const entryOwner = (entry: FileEntry, layerOwner: Owner): Owner => ({
+  uid: entry.uid ?? layerOwner.uid,
+  gid: entry.gid ?? layerOwner.gid,
+});
+
+const toRootfsEntry = (entry: FileEntry, destination: string, owner: Owner): RootfsEntry => {
+  if ("source" in entry)
+    return { _tag: "Copy", source: entry.source, destination, owner, ...(entry.mode === undefined ? {} : { mode: entry.mode }) };
+  if ("symlink" in entry) return { _tag: "Symlink", target: entry.symlink, destination, owner };
+  if ("content" in entry) return { _tag: "Content", content: entry.content, destination, mode: entry.mode ?? DEFAULT_FILE_MODE, owner };
+  return { _tag: "Directory", destination, mode: entry.mode ?? DEFAULT_DIR_MODE, owner };
+};
+
+// A layer's entries with destinations normalised and checked against each other:
+// no two entries at one place, nothing below a symlink this layer makes, nothing but a
+// directory at the root. Every issue is reported, each at its own path.
+export const lowerLayerEntries = (
+  layer: LayerSpec,
+  at: string,
+  owner: Owner,
+): E.Either<readonly SpecIssue[], readonly RootfsEntry[]> => {
+  const issues: SpecIssue[] = [];
+  if (layer.source !== undefined && layer.files !== undefined)
+    issues.push({ at, message: "expected exactly one of source or files, found both" });
+  if (layer.source === undefined && layer.files === undefined)
+    issues.push({ at, message: "expected exactly one of source or files, found neither" });
+  if (layer.source !== undefined) return issues.length > 0 ? E.left(issues) : E.right([{ _tag: "Copy", source: layer.source, destination: "", owner }]);
+
+  const entries: RootfsEntry[] = [];
+  const firstAt = new Map<string, string>();
+  const symlinks = new Map<string, string>();
+  (layer.files ?? []).forEach((entry, i) => {
+    const entryAt = `${at}.files[${i}]`;
+    const field = "directory" in entry ? "directory" : "destination";
+    const normalised = normaliseDestination(entryDestination(entry));
+    if (E.isLeft(normalised)) {
+      issues.push({ at: `${entryAt}.${field}`, message: normalised.left });
+      return;
+    }
+    const destination = normalised.right;
+    if (destination === "" && !("directory" in entry) && !("source" in entry)) {
+      issues.push({ at: `${entryAt}.${field}`, message: "only a directory or a copied folder can be the image root \"/\"" });
+      return;
+    }
+    const earlier = firstAt.get(destination);
+    if (earlier !== undefined) {
+      issues.push({ at: `${entryAt}.${field}`, message: `"/${destination}" is already given by ${earlier}; each destination appears once in a layer` });
+      return;
+    }
+    firstAt.set(destination, entryAt);
+    if ("symlink" in entry) symlinks.set(destination, entryAt);
+    entries.push(toRootfsEntry(entry, destination, entryOwner(entry, owner)));
+  });
+
+  // An entry below a symlink of the same layer would be written through the link on extraction.
+  for (const entry of entries) {
+    const parts = entry.destination.split("/");
+    for (let n = 1; n < parts.length; n++) {
+      const parent = parts.slice(0, n).join("/");
+      const link = symlinks.get(parent);
+      if (link !== undefined) {
+        issues.push({ at: `${firstAt.get(entry.destination) ?? at}.destination`, message: `"/${entry.destination}" lies below "/${parent}", a symlink made by ${link}` });
+        break;
+      }
+    }
+  }
+  return issues.length > 0 ? E.left(issues) : E.right(entries);
+};

@@ -1,0 +1,54 @@
+import type { Artifact } from "./Artifact.ts";
+import type { Owner, RootfsEntry } from "./RootfsEntry.ts";
+import type { ToolName } from "./Tool.ts";
+import type { JsonObject } from "./Json.ts";
+
+// What every step says about itself, whatever its kind: enough for the graph, the plan,
+// the dry run and the docs to render it without knowing what it does.
+export interface StepInfo {
+  readonly name: string;
+  readonly needs: readonly string[]; // names of earlier steps
+  readonly tools: readonly ToolName[];
+  readonly inputs: readonly Artifact[];
+  readonly outputs: readonly Artifact[];
+  readonly description: string; // one line, printed by the docs (self-documentation)
+}
+
+export interface Platform {
+  readonly architecture: string;
+  readonly os: string;
+  readonly variant?: string;
+}
+
+// The steps, in the vocabulary of the seed. Digests are never here: a substrate computes them
+// as it runs (layer → config → manifest → index).
+export type Step =
+  | (StepInfo & { readonly _tag: "WriteLayoutFile"; readonly content: string })
+  | (StepInfo & {
+      readonly _tag: "AssembleRootfs";
+      readonly layer: string;
+      readonly owner: Owner; // owner of the layer's root and of implied parent folders
+      readonly entries: readonly RootfsEntry[];
+    })
+  | (StepInfo & { readonly _tag: "TarLayer"; readonly layer: string; readonly mediaType: string; readonly mtime: number })
+  | (StepInfo & {
+      readonly _tag: "WriteConfig";
+      // The whole config but `rootfs`, whose diff_ids (one per layer, in order) are known only at run time.
+      readonly config: JsonObject;
+      readonly layers: readonly string[];
+    })
+  | (StepInfo & {
+      readonly _tag: "WriteManifest";
+      readonly layers: readonly { readonly layer: string; readonly mediaType: string }[];
+      readonly annotations: Readonly<Record<string, string>>;
+    })
+  | (StepInfo & {
+      readonly _tag: "WriteIndex";
+      readonly manifests: readonly { readonly tag: string; readonly platform: Platform; readonly annotations: Readonly<Record<string, string>> }[];
+    })
+  | (StepInfo & { readonly _tag: "VerifyBlobs" })
+  | (StepInfo & { readonly _tag: "CleanScratch" })
+  | (StepInfo & { readonly _tag: "ArchiveLayout"; readonly archive: string });
+
+export type StepTag = Step["_tag"];
+export type StepOf<K extends StepTag> = Extract<Step, { readonly _tag: K }>;

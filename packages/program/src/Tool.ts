@@ -1,0 +1,14 @@
+// A tool a shell substrate needs on its PATH, and the Debian package that provides it.
+export type ToolName = "sh" | "tar" | "coreutils";
+
+export interface Tool {
+  readonly name: ToolName;
+  readonly package: string;
+  readonly purpose: string;
+}
+
+export const TOOLS: Readonly<Record<ToolName, Tool>> = {
+  sh: { name: "sh", package: "dash", purpose: "a POSIX shell runs every step" },
+  tar: { name: "tar", package: "tar", purpose: "GNU tar writes layer tars and the layout archive" },
+  coreutils: { name: "coreutils", package: "coreutils", purpose: "sha256sum, stat, cp, chmod and friends compute digests and sizes" },
+};
