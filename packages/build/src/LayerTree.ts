@@ -1,3 +1,5 @@
+import type { FileIdentity } from "./tar/TarItem.ts";
+
 // A layer's file tree as the build sees it: nothing is copied to a scratch folder; each node
 // says where its bytes come from, so the tar writer reads every input exactly once.
 // Keys are the image path's raw bytes as a latin1 string ("" is the root, no leading "./"),
@@ -9,7 +11,7 @@ export type NodeData =
   | { readonly _tag: "HardLink"; readonly target: string }; // key of the first path of the inode
 
 export type FileSource =
-  | { readonly _tag: "Disk"; readonly path: Buffer; readonly size: bigint; readonly mtimeNs: bigint; readonly identity: string; readonly links: bigint }
+  | { readonly _tag: "Disk"; readonly path: Buffer; readonly identity: FileIdentity }
   | { readonly _tag: "Inline"; readonly bytes: Uint8Array };
 
 export interface TreeNode {

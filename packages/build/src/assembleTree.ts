@@ -99,7 +99,7 @@ export const assembleTree = (step: Assemble, sourceRoot: string): TE.TaskEither<
         if (s.nlink > 1n) links.set(identity, [...(links.get(identity) ?? []), item.key]);
         const error = place({
           key: item.key,
-          data: { _tag: "File", from: { _tag: "Disk", path: item.fsPath, size: s.size, mtimeNs: s.mtimeNs, identity, links: s.nlink } },
+          data: { _tag: "File", from: { _tag: "Disk", path: item.fsPath, identity: { dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs } } },
           mode,
           uid,
           gid,

@@ -1,1 +1,7 @@
-export {};
+export * from "./BuildError.ts";
+export * from "./LayerTree.ts";
+export * from "./assembleTree.ts";
+export * from "./blobStore.ts";
+export * from "./buildImage.ts";
+export * from "./normaliseMode.ts";
+export * from "./publishOutput.ts";

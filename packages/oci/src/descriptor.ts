@@ -38,6 +38,7 @@ export const DescriptorCodec: t.Type<Descriptor, Descriptor, unknown> = t.readon
     ],
     "Descriptor",
   ),
+  "Descriptor",
 );
 
 export const decodeDescriptor: (u: unknown) => Either<DecodeFailure, Descriptor> = decodeWith(DescriptorCodec);

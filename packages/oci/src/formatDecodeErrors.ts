@@ -39,10 +39,15 @@ export const decodeProblems = (errors: t.Errors): readonly DecodeProblem[] => {
   return problems;
 };
 
-// io-ts combinators expose their kind as `_tag`; a hand-written `new t.Type` has none.
+// io-ts combinators expose their kind as `_tag` (a hand-written `new t.Type` has none). Wrappers that
+// add no context entry of their own (readonly, exact, refinement) are seen through to what they wrap.
+const wrappers: ReadonlySet<string> = new Set(["ReadonlyType", "ExactType", "StrictType", "RefinementType"]);
+
 const tagOf = (decoder: t.Decoder<unknown, unknown> | undefined): string | undefined => {
-  const tag: unknown = (decoder as { readonly _tag?: unknown } | undefined)?._tag;
-  return typeof tag === "string" ? tag : undefined;
+  const d = decoder as { readonly _tag?: unknown; readonly type?: t.Decoder<unknown, unknown> } | undefined;
+  const tag = d?._tag;
+  if (typeof tag !== "string") return undefined;
+  return wrappers.has(tag) ? tagOf(d?.type) : tag;
 };
 
 const problemOf = (error: t.ValidationError): DecodeProblem => {

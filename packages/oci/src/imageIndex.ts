@@ -41,6 +41,7 @@ export const ImageIndexCodec: t.Type<ImageIndex, ImageIndex, unknown> = t.readon
     ],
     "ImageIndex",
   ),
+  "ImageIndex",
 );
 
 export const decodeImageIndex: (u: unknown) => Either<DecodeFailure, ImageIndex> = decodeWith(ImageIndexCodec);

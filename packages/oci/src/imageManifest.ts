@@ -41,6 +41,7 @@ export const ImageManifestCodec: t.Type<ImageManifest, ImageManifest, unknown> =
     ],
     "ImageManifest",
   ),
+  "ImageManifest",
 );
 
 export const decodeImageManifest: (u: unknown) => Either<DecodeFailure, ImageManifest> =

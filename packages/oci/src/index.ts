@@ -1,1 +1,14 @@
-export {};
+export * from "./annotations.ts";
+export * from "./canonicalJson.ts";
+export * from "./decode.ts";
+export * from "./descriptor.ts";
+export * from "./digest.ts";
+export * from "./formatDecodeErrors.ts";
+export * from "./imageConfig.ts";
+export * from "./imageIndex.ts";
+export * from "./imageManifest.ts";
+export * from "./json.ts";
+export * from "./mediaTypes.ts";
+export * from "./ociLayout.ts";
+export * from "./platform.ts";
+export * from "./primitives.ts";

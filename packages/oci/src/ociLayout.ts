@@ -10,6 +10,7 @@ export const imageLayoutVersion = "1.0.0";
 
 export const OciLayoutFileCodec: t.Type<OciLayoutFile, OciLayoutFile, unknown> = t.readonly(
   t.type({ imageLayoutVersion: t.literal(imageLayoutVersion) }, "OciLayoutFile"),
+  "OciLayoutFile",
 );
 
 export const decodeOciLayoutFile: (u: unknown) => Either<DecodeFailure, OciLayoutFile> =

@@ -19,6 +19,7 @@ export const PlatformCodec: t.Type<Platform, Platform, unknown> = t.readonly(
     ],
     "Platform",
   ),
+  "Platform",
 );
 
 /** A platform value with only the fields given, so the serialised JSON carries no stray keys. */

@@ -14,7 +14,7 @@ import { isMediaTypeSyntax } from "./mediaTypes.ts";
 const refinement = <A>(name: string, expectation: string, is: (u: unknown) => u is A): t.Type<A, A, unknown> =>
   new t.Type<A, A, unknown>(name, is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c, expectation)), t.identity);
 
-export const DigestCodec: t.Type<Digest, string, unknown> = new t.Type<Digest, string, unknown>(
+export const DigestCodec: t.Type<Digest, Digest, unknown> = new t.Type<Digest, Digest, unknown>(
   "Digest",
   (u): u is Digest => typeof u === "string" && E.isRight(parseDigest(u)),
   (u, c) => {
@@ -40,6 +40,7 @@ export const MediaTypeCodec: t.Type<string, string, unknown> = refinement(
 
 export const AnnotationsCodec: t.Type<Annotations, Annotations, unknown> = t.readonly(
   t.record(t.string, t.string, "Annotations"),
+  "Annotations",
 );
 
 export const StringsCodec: t.Type<readonly string[], readonly string[], unknown> = t.readonlyArray(

@@ -12,7 +12,9 @@ export const strictType = <R extends t.Props, O extends t.Props>(
   t.OutputOfProps<R> & t.OutputOfPartialProps<O>,
   unknown
 > => {
-  const inner = t.intersection([t.type(required), t.partial(optional)]);
+  const requiredCodec = t.type(required);
+  const optionalCodec = t.partial(optional);
+  const inner = t.intersection([requiredCodec, optionalCodec]);
   const known = [...Object.keys(required), ...Object.keys(optional)];
   return new t.Type(
     name,
@@ -20,7 +22,9 @@ export const strictType = <R extends t.Props, O extends t.Props>(
     (u, c) => {
       if (typeof u !== "object" || u === null || Array.isArray(u)) return t.failure(u, c, `expected ${name} (an object)`);
       const unknownKeys = Object.keys(u).filter((k) => !known.includes(k));
-      const decoded = inner.validate(u, c);
+      // Both halves see this object's own context, so paths carry no intersection indexes.
+      const halves = [requiredCodec.validate(u, c), optionalCodec.validate(u, c)];
+      const errors = halves.flatMap((h) => (h._tag === "Left" ? h.left : []));
       const extra: t.Errors = unknownKeys.map((k) => {
         const hint = closestName(k, known);
         return {
@@ -29,8 +33,15 @@ export const strictType = <R extends t.Props, O extends t.Props>(
           message: `unknown field${hint === undefined ? "" : ` (did you mean "${hint}"?)`}; known fields: ${known.join(", ")}`,
         };
       });
-      if (extra.length === 0) return decoded;
-      return t.failures(decoded._tag === "Left" ? [...decoded.left, ...extra] : extra);
+      if (errors.length === 0 && extra.length === 0) {
+        // Each half returns the whole input object; take from each only the keys it decoded.
+        const [req, opt] = halves.map((h) => (h._tag === "Right" ? (h.right as Record<string, unknown>) : {}));
+        const picked: Record<string, unknown> = {};
+        for (const k of Object.keys(required)) picked[k] = req?.[k];
+        for (const k of Object.keys(optional)) if (opt !== undefined && k in opt && opt[k] !== undefined) picked[k] = opt[k];
+        return t.success(picked as t.TypeOfProps<R> & t.TypeOfPartialProps<O>);
+      }
+      return t.failures([...errors, ...extra]);
     },
     (a) => inner.encode(a),
   );

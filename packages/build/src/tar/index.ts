@@ -1,0 +1,12 @@
+// The layer tar writer: byte for byte what GNU tar 1.34 writes with GNU_TAR_CANONICAL_ARGS.
+export * from "./TarEntry.ts";
+export * from "./TarError.ts";
+export * from "./TarItem.ts";
+export * from "./TarOptions.ts";
+export { normaliseTarMode, SYMLINK_TAR_MODE, GNU_TAR_MODE_CHANGE } from "./tarMode.ts";
+export { encodeTarHeader, archiveName, archiveLinkName, tarPadding, tarPaddingSize, END_OF_ARCHIVE, BLOCK_SIZE } from "./tarHeader.ts";
+export { encodeNumericField } from "./tarNumeric.ts";
+export { compareTarPaths, compareTarEntries, sortTarEntries } from "./tarOrder.ts";
+export { walkTree } from "./walkTree.ts";
+export { writeTar, writeTarFile } from "./writeTar.ts";
+export type { TarDigest, TarItems } from "./writeTar.ts";

@@ -1,0 +1,153 @@
+import * as E from "fp-ts/lib/Either.js";
+import { promises as fs } from "node:fs";
+import type { BigIntStats } from "node:fs";
+import type { EntryMetadata } from "./TarEntry.ts";
+import { directoryEntry, fileEntry, hardLinkEntry, symlinkEntry } from "./TarEntry.ts";
+import type { SpecialFileKind, TarError } from "./TarError.ts";
+import { reasonOf } from "./TarError.ts";
+import type { FileIdentity, TarItem } from "./TarItem.ts";
+import { diskContent, fileItem, metadataItem } from "./TarItem.ts";
+import type { TarOptions } from "./TarOptions.ts";
+import { validateTarOptions } from "./TarOptions.ts";
+import { lookahead } from "./lookahead.ts";
+import { normaliseTarMode } from "./tarMode.ts";
+
+// Walks a directory on disk the way `tar -C root --sort=name ... .` does and yields its entries
+// in archive order (tarOrder.ts), with GNU tar's rules applied:
+// - modes, owners and mtimes per `options` (what --mode, --owner/--group, --mtime do);
+// - symlinks are recorded, never followed (the root itself is followed, as `-C` does);
+// - a non-directory with more than one link becomes a HardLink to the first path it was seen
+//   at, the way GNU tar does it, symlinks included;
+// - sockets, FIFOs and devices are errors (GNU tar would skip sockets and archive the others).
+// Problems are yielded as Left values, and the walk goes on, so a caller may collect all of them;
+// writeTar stops at the first. Memory: one sorted listing per directory on the current path,
+// plus the paths of hard-linked files whose other links have not been seen yet.
+export const walkTree = (root: string | Uint8Array, options: TarOptions): AsyncIterable<E.Either<TarError, TarItem>> => ({
+  [Symbol.asyncIterator]: () => walk(Buffer.from(root), options),
+});
+
+type Child = { readonly disk: Buffer; readonly path: Uint8Array; readonly stat: E.Either<TarError, BigIntStats> };
+type Listing = AsyncGenerator<Child, void, undefined>;
+
+const SLASH = Buffer.from("/");
+const STAT_AHEAD = 64;
+
+const unreadable = (path: Uint8Array, operation: string, e: unknown): TarError => ({ _tag: "Unreadable", path, operation, reason: reasonOf(e) });
+
+const kindOf = (stat: BigIntStats): SpecialFileKind =>
+  stat.isSocket() ? "socket" : stat.isFIFO() ? "FIFO" : stat.isBlockDevice() ? "block device" : stat.isCharacterDevice() ? "character device" : "unknown file type";
+
+const identityOf = (stat: BigIntStats): FileIdentity => ({ dev: stat.dev, ino: stat.ino, size: stat.size, mtimeNs: stat.mtimeNs, ctimeNs: stat.ctimeNs });
+
+const metadataOf = (stat: BigIntStats, options: TarOptions): EntryMetadata => {
+  const bits = Number(stat.mode & 0o7777n);
+  return {
+    mode: options.modes === "normalise" ? normaliseTarMode(bits, stat.isDirectory()) : bits,
+    uid: options.owner === "keep" ? Number(stat.uid) : options.owner.uid,
+    gid: options.owner === "keep" ? Number(stat.gid) : options.owner.gid,
+    mtime: options.mtime,
+  };
+};
+
+// Lists a directory in strcmp order and lstats the children a little ahead of the walk.
+const openListing = async (disk: Buffer, path: Uint8Array): Promise<E.Either<TarError, Listing>> => {
+  try {
+    const names = (await fs.readdir(disk, { encoding: "buffer" })).sort(Buffer.compare);
+    const child = async (name: Buffer): Promise<Child> => {
+      const childDisk = Buffer.concat([disk, SLASH, name]);
+      const childPath = path.length === 0 ? name : Buffer.concat([path, SLASH, name]);
+      const stat = await fs.lstat(childDisk, { bigint: true }).then(
+        (s) => E.right(s),
+        (e: unknown) => E.left(unreadable(childPath, "lstat", e)),
+      );
+      return { disk: childDisk, path: childPath, stat };
+    };
+    return E.right(lookahead(names, STAT_AHEAD, child));
+  } catch (e) {
+    return E.left(unreadable(path, "read directory", e));
+  }
+};
+
+// GNU tar remembers (dev, ino) of every non-directory with st_nlink > 1 and forgets it once all
+// its links were seen.
+class HardLinks {
+  private readonly firstPaths = new Map<string, { readonly path: Uint8Array; remaining: bigint }>();
+
+  // The path this inode was first archived under, or undefined when this is the first time.
+  seen(stat: BigIntStats, path: Uint8Array): Uint8Array | undefined {
+    if (stat.nlink <= 1n) return undefined;
+    const key = `${stat.dev}:${stat.ino}`;
+    const first = this.firstPaths.get(key);
+    if (first === undefined) {
+      this.firstPaths.set(key, { path, remaining: stat.nlink - 1n });
+      return undefined;
+    }
+    first.remaining -= 1n;
+    if (first.remaining <= 0n) this.firstPaths.delete(key);
+    return first.path;
+  }
+}
+
+const itemOf = async (child: Child, stat: BigIntStats, options: TarOptions, links: HardLinks): Promise<E.Either<TarError, TarItem>> => {
+  const metadata = metadataOf(stat, options);
+  const firstPath = stat.isDirectory() ? undefined : links.seen(stat, child.path);
+  if (firstPath !== undefined) return E.right(metadataItem(hardLinkEntry(child.path, metadata, firstPath)));
+  if (stat.isFile()) return E.right(fileItem(fileEntry(child.path, metadata, stat.size), diskContent(child.disk, identityOf(stat))));
+  if (stat.isSymbolicLink()) {
+    try {
+      const target = await fs.readlink(child.disk, { encoding: "buffer" });
+      return E.right(metadataItem(symlinkEntry(child.path, metadata, target)));
+    } catch (e) {
+      return E.left(unreadable(child.path, "read symlink", e));
+    }
+  }
+  return E.left({ _tag: "UnsupportedFileType", path: child.path, kind: kindOf(stat) });
+};
+
+async function* walk(root: Buffer, options: TarOptions): AsyncGenerator<E.Either<TarError, TarItem>, void, undefined> {
+  const valid = validateTarOptions(options);
+  if (E.isLeft(valid)) return yield valid;
+  const rootPath = new Uint8Array(0);
+  let rootStat: BigIntStats;
+  try {
+    rootStat = await fs.stat(root, { bigint: true });
+  } catch (e) {
+    return yield E.left(unreadable(root, "stat", e));
+  }
+  if (!rootStat.isDirectory()) return yield E.left({ _tag: "NotADirectory", path: root });
+  yield E.right(metadataItem(directoryEntry(rootPath, metadataOf(rootStat, options))));
+
+  const links = new HardLinks();
+  const stack: Listing[] = [];
+  const enter = async (disk: Buffer, path: Uint8Array): Promise<TarError | undefined> => {
+    const listing = await openListing(disk, path);
+    if (E.isLeft(listing)) return listing.left;
+    stack.push(listing.right);
+    return undefined;
+  };
+
+  const rootError = await enter(root, rootPath);
+  if (rootError !== undefined) yield E.left(rootError);
+  // Depth first with an explicit stack: a deep tree costs one listing per level, not nested
+  // generators that every item would have to pass through.
+  while (stack.length > 0) {
+    const next = await (stack[stack.length - 1] as Listing).next();
+    if (next.done === true) {
+      stack.pop();
+      continue;
+    }
+    const child = next.value;
+    if (E.isLeft(child.stat)) {
+      yield child.stat;
+      continue;
+    }
+    const stat = child.stat.right;
+    if (stat.isDirectory()) {
+      yield E.right(metadataItem(directoryEntry(child.path, metadataOf(stat, options))));
+      const error = await enter(child.disk, child.path);
+      if (error !== undefined) yield E.left(error);
+      continue;
+    }
+    yield await itemOf(child, stat, options, links);
+  }
+}

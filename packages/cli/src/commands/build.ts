@@ -1,0 +1,40 @@
+import * as TE from "fp-ts/lib/TaskEither.js";
+import { pipe } from "fp-ts/lib/function.js";
+import * as path from "node:path";
+import { buildImage, formatBuildError, isEnvironmentError } from "@ocistage/build";
+import type { BuildResult } from "@ocistage/build";
+import type { Program } from "@ocistage/program";
+import type { CliError } from "../CliError.ts";
+import type { Command } from "../Command.ts";
+import { loadProgram } from "../loadProgram.ts";
+
+type Build = Extract<Command, { _tag: "Build" }>;
+
+export const defaultOut = (program: Program): string => path.join("out", program.image.name);
+
+// Build a loaded program; shared by `build` and `test`.
+export const buildProgram = (program: Program, sourceRoot: string, out: string): TE.TaskEither<CliError, BuildResult> =>
+  pipe(
+    buildImage(program, { sourceRoot, out }),
+    TE.mapLeft((error): CliError => ({ _tag: isEnvironmentError(error) ? "Environment" : "BadInput", lines: formatBuildError(error) })),
+  );
+
+const render = (program: Program, result: BuildResult, json: boolean): string =>
+  json
+    ? JSON.stringify({ out: result.out, tag: program.image.tag, manifest: result.manifest, descriptors: result.descriptors }, null, 2)
+    : [
+        `${result.manifest.digest}`,
+        ...result.descriptors.map((d) => `  ${d.role.padEnd(20)} ${d.digest}  ${d.size} bytes`),
+        `wrote ${result.out} (oci:${result.out}:${program.image.tag}) and ${path.join(result.out, "image.oci.tar")}`,
+      ].join("\n");
+
+export const buildCommand = (command: Build): TE.TaskEither<CliError, string> =>
+  pipe(
+    loadProgram(command.spec),
+    TE.chain(({ loaded, program }) =>
+      pipe(
+        buildProgram(program, loaded.dir, command.out === "" ? defaultOut(program) : command.out),
+        TE.map((result) => render(program, result, command.json)),
+      ),
+    ),
+  );
