@@ -75,7 +75,9 @@ export const assembleTree = (step: Assemble, sourceRoot: string): TE.TaskEither<
       const mode = item.top && entry.mode !== undefined ? entry.mode : normaliseMode(Number(s.mode));
       const shown = item.fsPath.toString("utf8");
       if (s.isDirectory()) {
-        const error = place({ key: item.key, data: { _tag: "Directory" }, mode: item.key === "" && entry.mode === undefined ? DEFAULT_DIR_MODE : mode, uid, gid, origin });
+        // A folder copied to "/" fills the root but does not change it: the root's mode and owner
+        // come from the step (or an explicit `{ directory: "/" }` entry).
+        const error = item.key === "" ? undefined : place({ key: item.key, data: { _tag: "Directory" }, mode, uid, gid, origin });
         if (error !== undefined) return error;
         let names: Buffer[];
         try {

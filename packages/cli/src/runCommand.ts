@@ -39,6 +39,6 @@ export const runCommand = (command: Command): TE.TaskEither<CliError, CommandOut
     case "Verify":
       return notYet("verify", "layout verification");
     case "NotYet":
-      return notYet(command.verb, command.issue);
+      return TE.left({ _tag: "Usage", message: `ocistage ${command.verb}: not implemented yet` });
   }
 };

@@ -13,6 +13,8 @@ export interface LowerContext {
   readonly sourceDateEpoch: number;
 }
 
+const ROOT_OWNER: Owner = { uid: 0, gid: 0 };
+
 const duplicates = (names: readonly string[]): readonly string[] => names.filter((n, i) => names.indexOf(n) !== i);
 
 const specIssues = (spec: ImageSpec): SpecIssue[] => {
@@ -35,7 +37,9 @@ export const lower = (spec: ImageSpec, context: LowerContext): E.Either<LowerErr
     const owner: Owner = { uid: layer.uid ?? 0, gid: layer.gid ?? 0 };
     const entries = lowerLayerEntries(layer, `layers[${i}]`, owner);
     if (E.isLeft(entries)) issues.push(...entries.left);
-    else layers.push({ name: layer.name, owner, entries: entries.right });
+    // The layer's owner is its entries' default; the root and the folders destinations imply stay
+    // root's, or extracting the layer would hand "/" (or "/srv") to that user.
+    else layers.push({ name: layer.name, owner: ROOT_OWNER, entries: entries.right });
   });
   if (issues.length > 0) return E.left({ _tag: "LowerInvalid", issues });
 

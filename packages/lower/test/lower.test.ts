@@ -94,10 +94,10 @@ describe("lowering a spec into a program", () => {
     ]);
   });
 
-  it("gives entries the layer's owner unless they name their own", () => {
+  it("gives entries the layer's owner unless they name their own, and keeps the root and implied folders root's", () => {
     const program = lowered(spec({ layers: [{ name: "app", uid: 1000, gid: 1000, files: [{ content: "x", destination: "/a" }, { content: "y", destination: "/b", uid: 0 }] }] }));
     expect(program.steps.find((s) => s._tag === "AssembleRootfs")).toMatchObject({
-      owner: { uid: 1000, gid: 1000 },
+      owner: { uid: 0, gid: 0 },
       entries: [{ owner: { uid: 1000, gid: 1000 } }, { owner: { uid: 0, gid: 1000 } }],
     });
   });

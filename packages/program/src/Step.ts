@@ -27,7 +27,7 @@ export type Step =
   | (StepInfo & {
       readonly _tag: "AssembleRootfs";
       readonly layer: string;
-      readonly owner: Owner; // owner of the layer's root and of implied parent folders
+      readonly owner: Owner; // owner of the layer's root and of implied parent folders (root today; entries carry their own)
       readonly entries: readonly RootfsEntry[];
     })
   | (StepInfo & { readonly _tag: "TarLayer"; readonly layer: string; readonly mediaType: string; readonly mtime: number })

@@ -5,3 +5,5 @@ export * from "./RootfsEntry.ts";
 export * from "./Step.ts";
 export * from "./Tool.ts";
 export * from "./matchStep.ts";
+export * from "./checkProgram.ts";
+export * from "./programGraph.ts";
