@@ -5,3 +5,4 @@ export * from "./blobStore.ts";
 export * from "./buildImage.ts";
 export * from "./normaliseMode.ts";
 export * from "./publishOutput.ts";
+export * from "./layout/index.ts";

@@ -26,9 +26,9 @@ export const atFile = (name: string): LayoutLocation => ({ via: [], document: na
 
 /** A field inside the located document or field; an empty field path is the place itself. */
 export const atField = (at: LayoutLocation, field: string): FieldLocation => {
-  const joined =
-    at.field === undefined || at.field === "" ? field : field.startsWith("[") ? `${at.field}${field}` : `${at.field}.${field}`;
-  return { ...at, field: joined };
+  if (at.field === undefined || at.field === "") return { ...at, field };
+  if (field === "") return { ...at, field: at.field };
+  return { ...at, field: field.startsWith("[") ? `${at.field}${field}` : `${at.field}.${field}` };
 };
 
 /** The document a descriptor leads to. */

@@ -1,5 +1,5 @@
 import { absurd } from "fp-ts/lib/function.js";
-import type { LayoutIssue, StrayReason } from "./LayoutIssue.ts";
+import type { LayoutIssue, MediaTypeRole, StrayReason } from "./LayoutIssue.ts";
 import { formatLocation } from "./LayoutLocation.ts";
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
@@ -19,6 +19,12 @@ const stray = (reason: StrayReason, dir: string): string => {
   }
 };
 
+const roleName: { readonly [R in MediaTypeRole]: string } = {
+  "index entry": "an index entry",
+  config: "a config",
+  layer: "a layer",
+};
+
 const parentDir = (path: string): string => path.slice(0, Math.max(0, path.lastIndexOf("/")));
 
 /** What is wrong, without where. */
@@ -27,7 +33,9 @@ export const describeLayoutIssue = (issue: LayoutIssue): string => {
     case "MissingFile":
       return `missing ${issue.kind}`;
     case "NotARegularFile":
-      return issue.expected === "file" ? "expected a regular file, found something else" : "expected a directory, found a file";
+      return issue.expected === "file"
+        ? "expected a regular file, found something else"
+        : "expected a directory, found a file";
     case "InvalidJson":
       return `invalid JSON: ${issue.detail}`;
     case "InvalidDocument":
@@ -41,7 +49,7 @@ export const describeLayoutIssue = (issue: LayoutIssue): string => {
     case "MediaTypeMismatch":
       return `media type ${issue.declared} but the document says ${issue.document}`;
     case "UnknownMediaType":
-      return `unknown media type ${issue.mediaType} for ${issue.role === "index entry" ? "an index entry" : `a ${issue.role}`}`;
+      return `unknown media type ${issue.mediaType} for ${roleName[issue.role]}`;
     case "DocumentTooLarge":
       return `blob of ${issue.size} bytes is too large for a JSON document (limit ${issue.limit}); not read`;
     case "DescriptorCycle":

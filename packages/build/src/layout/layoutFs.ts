@@ -36,11 +36,29 @@ const absentAsNone = async <A>(run: () => Promise<A>): Promise<O.Option<A>> => {
   }
 };
 
-export const statPath = (path: string): TE.TaskEither<LayoutIOError, O.Option<Stats>> =>
-  TE.tryCatch(() => absentAsNone(() => fs.stat(path)), ioError(path, "stat"));
+/** What is at a path, as far as a layout cares. Symlinks are followed, as `stat` does. */
+export type PathState =
+  | { readonly _tag: "Absent" }
+  | { readonly _tag: "File"; readonly size: number }
+  | { readonly _tag: "Directory" }
+  | { readonly _tag: "Other" };
 
-export const readBytes = (path: string): TE.TaskEither<LayoutIOError, O.Option<Uint8Array>> =>
-  TE.tryCatch(() => absentAsNone(() => fs.readFile(path)), ioError(path, "read"));
+const stateOf = (stats: Stats): PathState =>
+  stats.isFile()
+    ? { _tag: "File", size: stats.size }
+    : stats.isDirectory()
+      ? { _tag: "Directory" }
+      : { _tag: "Other" };
+
+export const inspectPath = (path: string): TE.TaskEither<LayoutIOError, PathState> =>
+  pipe(
+    TE.tryCatch(() => absentAsNone(() => fs.stat(path)), ioError(path, "stat")),
+    TE.map(O.match((): PathState => ({ _tag: "Absent" }), stateOf)),
+  );
+
+/** For files already known to exist (by `inspectPath`); one vanishing in between is an I/O error. */
+export const readBytes = (path: string): TE.TaskEither<LayoutIOError, Uint8Array> =>
+  TE.tryCatch(() => fs.readFile(path), ioError(path, "read"));
 
 /** Entries sorted by name, so everything reported from a listing comes in a stable order. */
 export const listDir = (path: string): TE.TaskEither<LayoutIOError, O.Option<readonly Dirent[]>> =>
