@@ -16,6 +16,11 @@ const main = async (argv: readonly string[]): Promise<number> => {
   return ExitCode.ok;
 };
 
+// A reader that stops early (`ocistage plan … | head`) is not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -2,7 +2,15 @@ import * as TE from "fp-ts/lib/TaskEither.js";
 import type { CliError } from "./CliError.ts";
 import type { Command } from "./Command.ts";
 import { buildCommand } from "./commands/build.ts";
+import { docsCommand } from "./commands/docs.ts";
+import { dryRunCommand } from "./commands/dry-run.ts";
+import { emitDockerfileCommand } from "./commands/emitDockerfile.ts";
+import { emitShellCommand } from "./commands/emitShell.ts";
+import { graphCommand } from "./commands/graph.ts";
+import { planCommand } from "./commands/plan.ts";
+import { testCommand } from "./commands/test.ts";
 import { validateCommand } from "./commands/validate.ts";
+import { verifyCommand } from "./commands/verify.ts";
 import { USAGE, VERB_USAGE, VERSION } from "./usage.ts";
 
 // What a command prints on stdout when it succeeds. Failures are CliError values.
@@ -23,21 +31,21 @@ export const runCommand = (command: Command): TE.TaskEither<CliError, CommandOut
     case "Validate":
       return validateCommand(command);
     case "Plan":
-      return notYet("plan", "the plan view");
+      return planCommand(command);
     case "DryRun":
-      return notYet("dry-run", "the dry-run view");
+      return dryRunCommand(command);
     case "Graph":
-      return notYet("graph", "the graph view");
+      return graphCommand(command);
     case "Docs":
-      return notYet("docs", "the docs view");
+      return docsCommand(command);
     case "EmitShell":
-      return notYet("emit shell", "the shell substrate");
+      return emitShellCommand(command);
     case "EmitDockerfile":
-      return notYet("emit dockerfile", "the Dockerfile substrate");
+      return emitDockerfileCommand(command);
     case "Test":
-      return notYet("test", "smoke tests");
+      return testCommand(command);
     case "Verify":
-      return notYet("verify", "layout verification");
+      return verifyCommand(command);
     case "NotYet":
       return TE.left({ _tag: "Usage", message: `ocistage ${command.verb}: not implemented yet` });
   }

@@ -90,6 +90,7 @@ export const lower = (spec: ImageSpec, context: LowerContext): E.Either<LowerErr
     ],
     evidence: (spec.tests ?? []).map((t) => ({
       name: t.name,
+      ...(t.entrypoint === undefined ? {} : { entrypoint: t.entrypoint }),
       command: t.command,
       expectExitCode: t.expectExitCode ?? 0,
       ...(t.expectOutput === undefined ? {} : { expectOutput: t.expectOutput }),

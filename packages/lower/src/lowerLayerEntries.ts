@@ -2,7 +2,7 @@ import * as E from "fp-ts/lib/Either.js";
 import type { Owner, RootfsEntry } from "@ocistage/program";
 import { DEFAULT_DIR_MODE, DEFAULT_FILE_MODE } from "@ocistage/program";
 import type { FileEntry, LayerSpec, SpecIssue } from "@ocistage/spec";
-import { normaliseDestination } from "./normaliseDestination.ts";
+import { nameProblem, normaliseDestination } from "./normaliseDestination.ts";
 
 const entryDestination = (entry: FileEntry): string => ("directory" in entry ? entry.directory : entry.destination);
 
@@ -32,6 +32,8 @@ export const lowerLayerEntries = (
     issues.push({ at, message: "expected exactly one of source or files, found both" });
   if (layer.source === undefined && layer.files === undefined)
     issues.push({ at, message: "expected exactly one of source or files, found neither" });
+  const sourceName = layer.source === undefined ? undefined : nameProblem(layer.source, "a path");
+  if (sourceName !== undefined) issues.push({ at: `${at}.source`, message: sourceName });
   if (layer.source !== undefined) return issues.length > 0 ? E.left(issues) : E.right([{ _tag: "Copy", source: layer.source, destination: "", owner }]);
 
   const entries: RootfsEntry[] = [];
@@ -46,13 +48,18 @@ export const lowerLayerEntries = (
       return;
     }
     const destination = normalised.right;
+    const otherName = "symlink" in entry ? nameProblem(entry.symlink, "a symlink target") : "source" in entry ? nameProblem(entry.source, "a path") : undefined;
+    if (otherName !== undefined) {
+      issues.push({ at: `${entryAt}.${"symlink" in entry ? "symlink" : "source"}`, message: otherName });
+      return;
+    }
     if (destination === "" && !("directory" in entry) && !("source" in entry)) {
       issues.push({ at: `${entryAt}.${field}`, message: "only a directory or a copied folder can be the image root \"/\"" });
       return;
     }
     const earlier = firstAt.get(destination);
     if (earlier !== undefined) {
-      issues.push({ at: `${entryAt}.${field}`, message: `"/${destination}" is already given by ${earlier}; each destination appears once in a layer` });
+      issues.push({ at: `${entryAt}.${field}`, message: `${JSON.stringify(`/${destination}`)} is already given by ${earlier}; each destination appears once in a layer` });
       return;
     }
     firstAt.set(destination, entryAt);
@@ -67,7 +74,7 @@ export const lowerLayerEntries = (
       const parent = parts.slice(0, n).join("/");
       const link = symlinks.get(parent);
       if (link !== undefined) {
-        issues.push({ at: `${firstAt.get(entry.destination) ?? at}.destination`, message: `"/${entry.destination}" lies below "/${parent}", a symlink made by ${link}` });
+        issues.push({ at: `${firstAt.get(entry.destination) ?? at}.destination`, message: `${JSON.stringify(`/${entry.destination}`)} lies below ${JSON.stringify(`/${parent}`)}, a symlink made by ${link}` });
         break;
       }
     }

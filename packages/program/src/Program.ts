@@ -16,9 +16,11 @@ export interface MaterializedOutput {
   readonly kind: "json" | "tree" | "tar";
 }
 
-// A smoke test that travels with the spec: run `command` in the built image, expect its output.
+// A smoke test that travels with the spec: run the image with `command` as its arguments
+// (and `entrypoint` instead of the image's, when given), expect its output and exit code.
 export interface SmokeTest {
   readonly name: string;
+  readonly entrypoint?: readonly string[]; // replaces the image's entrypoint for this test
   readonly command: readonly string[];
   readonly expectOutput?: string;
   readonly expectExitCode: number;

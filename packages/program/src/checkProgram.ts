@@ -83,30 +83,37 @@ const outputsProducedTwice = (producers: ReadonlyMap<Artifact, readonly string[]
 
 // Every input that is not a source comes from a step, and from one the reader waits for
 // (directly or through its needs), or the order of the steps would not say when it exists.
+// A step whose needs reach an unknown name is not judged: its real ancestry is unknown, and
+// the unknown need is reported already.
 const inputIssues = (steps: readonly Step[], producers: ReadonlyMap<Artifact, readonly string[]>): readonly ProgramIssue[] => {
   const byName = new Map(steps.map((s) => [s.name, s] as const));
-  const ancestors = new Map<string, ReadonlySet<string>>();
-  const ancestorsOf = (name: string): ReadonlySet<string> => {
-    const cached = ancestors.get(name);
+  const ancestry = new Map<string, { readonly ancestors: ReadonlySet<string>; readonly complete: boolean }>();
+  const ancestryOf = (name: string): { readonly ancestors: ReadonlySet<string>; readonly complete: boolean } => {
+    const cached = ancestry.get(name);
     if (cached !== undefined) return cached;
-    const seen = new Set<string>();
+    const ancestors = new Set<string>();
+    let complete = true;
     const stack = [...(byName.get(name)?.needs ?? [])];
     while (stack.length > 0) {
       const next = stack.pop() ?? "";
-      if (seen.has(next)) continue;
-      seen.add(next);
-      stack.push(...(byName.get(next)?.needs ?? []));
+      if (ancestors.has(next)) continue;
+      ancestors.add(next);
+      const step = byName.get(next);
+      if (step === undefined) complete = false;
+      else stack.push(...step.needs);
     }
-    ancestors.set(name, seen);
-    return seen;
+    const result = { ancestors, complete };
+    ancestry.set(name, result);
+    return result;
   };
   return steps.flatMap((step) =>
     step.inputs.flatMap((artifact): readonly ProgramIssue[] => {
       if (artifact.startsWith(SOURCE_PREFIX)) return [];
       const producer = producers.get(artifact)?.[0];
       if (producer === undefined) return [{ _tag: "InputNotProduced", step: step.name, artifact }];
-      if (producer === step.name || step.needs.includes(producer) || ancestorsOf(step.name).has(producer)) return [];
-      return [{ _tag: "InputNotNeeded", step: step.name, artifact, producer }];
+      if (producer === step.name || step.needs.includes(producer)) return [];
+      const { ancestors, complete } = ancestryOf(step.name);
+      return ancestors.has(producer) || !complete ? [] : [{ _tag: "InputNotNeeded", step: step.name, artifact, producer }];
     }),
   );
 };

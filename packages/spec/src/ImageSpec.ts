@@ -56,7 +56,8 @@ export type LayerSpec = t.TypeOf<typeof LayerSpec>;
 export const SmokeTest = strictType(
   "smoke test",
   { name: NonEmptyString, command: t.readonlyArray(t.string) },
-  { expectOutput: t.string, expectExitCode: t.number },
+  // `entrypoint` replaces the image's for this test (as `podman run --entrypoint`); `command` is its arguments.
+  { entrypoint: t.readonlyArray(t.string), expectOutput: t.string, expectExitCode: t.number },
 );
 export type SmokeTest = t.TypeOf<typeof SmokeTest>;
 

@@ -29,13 +29,21 @@ const toIssue = (error: t.ValidationError): SpecIssue => {
 const withFound = (message: string, value: unknown): string =>
   message.startsWith("unknown") || message.includes(", found ") ? message : `${message}, found ${describe(value)}`;
 
+// A key that is not a plain name is quoted (`labels["org.example.a"]`, `env["A\nB"]`), so a path
+// stays one line and cannot be mistaken for another: a dot, a bracket or a newline in a key would
+// otherwise read as structure. `[0]` is an array index, `["0"]` an object key.
+const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+
 const pathOf = (context: t.Context): string => {
   let path = "";
   context.forEach((entry, i) => {
     if (i === 0) return; // the root has key ""
-    const parent = context[i - 1]?.type as { _tag?: string } | undefined;
-    if (parent?._tag === "IntersectionType" || parent?._tag === "UnionType") return;
-    path += /^[0-9]+$/.test(entry.key) ? `[${entry.key}]` : path === "" ? entry.key : `.${entry.key}`;
+    const parent = context[i - 1];
+    const parentTag = (parent?.type as { _tag?: string } | undefined)?._tag;
+    if (parentTag === "IntersectionType" || parentTag === "UnionType") return;
+    if (Array.isArray(parent?.actual) && /^[0-9]+$/.test(entry.key)) path += `[${entry.key}]`;
+    else if (PLAIN_KEY.test(entry.key)) path += path === "" ? entry.key : `.${entry.key}`;
+    else path += `[${JSON.stringify(entry.key)}]`;
   });
   return path;
 };

@@ -2,7 +2,7 @@ import * as TE from "fp-ts/lib/TaskEither.js";
 import { pipe } from "fp-ts/lib/function.js";
 import * as path from "node:path";
 import { buildImage, formatBuildError, isEnvironmentError } from "@ocistage/build";
-import type { BuildResult } from "@ocistage/build";
+import type { BuildResult, CacheMode } from "@ocistage/build";
 import type { Program } from "@ocistage/program";
 import type { CliError } from "../CliError.ts";
 import type { Command } from "../Command.ts";
@@ -12,28 +12,46 @@ type Build = Extract<Command, { _tag: "Build" }>;
 
 export const defaultOut = (program: Program): string => path.join("out", program.image.name);
 
-// Build a loaded program; shared by `build` and `test`.
-export const buildProgram = (program: Program, sourceRoot: string, out: string): TE.TaskEither<CliError, BuildResult> =>
+// Build a loaded program; shared by `build` and `test`. The cache is on unless asked otherwise.
+export const buildProgram = (program: Program, sourceRoot: string, out: string, cache: CacheMode = "use"): TE.TaskEither<CliError, BuildResult> =>
   pipe(
-    buildImage(program, { sourceRoot, out }),
+    buildImage(program, { sourceRoot, out, cache }),
     TE.mapLeft((error): CliError => ({ _tag: isEnvironmentError(error) ? "Environment" : "BadInput", lines: formatBuildError(error) })),
   );
 
-const render = (program: Program, result: BuildResult, json: boolean): string =>
-  json
-    ? JSON.stringify({ out: result.out, tag: program.image.tag, manifest: result.manifest, descriptors: result.descriptors }, null, 2)
+// --no-cache wins over --verify-inputs: there is then no record to verify against.
+export const cacheModeOf = (command: Pick<Build, "noCache" | "verifyInputs">): CacheMode => (command.noCache ? "off" : command.verifyInputs ? "verify" : "use");
+
+// How each layer was obtained ("built", "reused", "verified", "rebuilt"), after its size.
+const layerNotes = (result: BuildResult): ReadonlyMap<string, string> => new Map(result.layers.map((l) => [`layer ${l.layer}`, l.source]));
+
+const render = (program: Program, result: BuildResult, json: boolean): string => {
+  const notes = layerNotes(result);
+  return json
+    ? JSON.stringify(
+        {
+          out: result.out,
+          tag: program.image.tag,
+          manifest: result.manifest,
+          descriptors: result.descriptors,
+          cache: { layers: result.layers.map((l) => ({ layer: l.layer, digest: l.digest, source: l.source })), archive: result.archive },
+        },
+        null,
+        2,
+      )
     : [
         `${result.manifest.digest}`,
-        ...result.descriptors.map((d) => `  ${d.role.padEnd(20)} ${d.digest}  ${d.size} bytes`),
+        ...result.descriptors.map((d) => `  ${d.role.padEnd(20)} ${d.digest}  ${d.size} bytes${notes.has(d.role) ? ` (${notes.get(d.role)})` : ""}`),
         `wrote ${result.out} (oci:${result.out}:${program.image.tag}) and ${path.join(result.out, "image.oci.tar")}`,
       ].join("\n");
+};
 
 export const buildCommand = (command: Build): TE.TaskEither<CliError, string> =>
   pipe(
     loadProgram(command.spec),
     TE.chain(({ loaded, program }) =>
       pipe(
-        buildProgram(program, loaded.dir, command.out === "" ? defaultOut(program) : command.out),
+        buildProgram(program, loaded.dir, command.out === "" ? defaultOut(program) : command.out, cacheModeOf(command)),
         TE.map((result) => render(program, result, command.json)),
       ),
     ),

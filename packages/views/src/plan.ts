@@ -1,0 +1,74 @@
+import * as E from "fp-ts/lib/Either.js";
+import { pipe } from "fp-ts/lib/function.js";
+import type { Program, ProgramIssue, Step } from "@ocistage/program";
+import { matchStep } from "@ocistage/program";
+import { executionOrder } from "./executionOrder.ts";
+import { stepCommands } from "./stepCommands.ts";
+
+// One step of the plan: where it comes in the order, what it waits for, and what it runs.
+export interface PlanStep {
+  readonly order: number; // 1-based
+  readonly name: string;
+  readonly verb: "write" | "run";
+  readonly needs: readonly string[];
+  readonly tools: readonly string[];
+  readonly summary: string; // what it does, in a few words
+  readonly description: string;
+  readonly command: string; // the POSIX sh text of the shell substrate
+}
+
+export interface Plan {
+  readonly image: string;
+  readonly steps: readonly PlanStep[];
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+const verbOf: (step: Step) => PlanStep["verb"] = matchStep<PlanStep["verb"]>({
+  WriteLayoutFile: () => "write",
+  AssembleRootfs: () => "run",
+  TarLayer: () => "run",
+  WriteConfig: () => "run",
+  WriteManifest: () => "run",
+  WriteIndex: () => "run",
+  VerifyBlobs: () => "run",
+  CleanScratch: () => "run",
+  ArchiveLayout: () => "run",
+});
+
+const summaryOf: (step: Step) => string = matchStep<string>({
+  WriteLayoutFile: () => "write the oci-layout marker",
+  AssembleRootfs: (step) => `assemble layer ${step.layer} (${step.entries.length} ${step.entries.length === 1 ? "entry" : "entries"})`,
+  TarLayer: (step) => `tar layer ${step.layer} into a blob (mtime ${step.mtime})`,
+  WriteConfig: (step) => `config blob with the diff_ids of ${plural(step.layers.length, "layer")}`,
+  WriteManifest: (step) => `manifest blob: config and ${plural(step.layers.length, "layer")}`,
+  WriteIndex: (step) => `index.json naming ${step.manifests.map((m) => `${m.tag} (${m.platform.os}/${m.platform.architecture})`).join(", ")}`,
+  VerifyBlobs: () => "re-hash every blob against its name",
+  CleanScratch: () => "remove the scratch folder",
+  ArchiveLayout: (step) => `archive the layout into ${step.archive}`,
+});
+
+// `ocistage plan`: the steps in execution order with their commands. A program that fails
+// the structural checks has no order; its issues come back instead.
+export const plan = (program: Program): E.Either<readonly ProgramIssue[], Plan> =>
+  pipe(
+    executionOrder(program),
+    E.map((ordered) => {
+      const commands = stepCommands(program);
+      return {
+        image: `${program.image.name}:${program.image.tag}`,
+        steps: ordered.map(
+          (step, i): PlanStep => ({
+            order: i + 1,
+            name: step.name,
+            verb: verbOf(step),
+            needs: step.needs,
+            tools: step.tools,
+            summary: summaryOf(step),
+            description: step.description,
+            command: commands.get(step.name) ?? "",
+          }),
+        ),
+      };
+    }),
+  );
