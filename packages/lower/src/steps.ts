@@ -29,8 +29,13 @@ export const writeLayoutStep = (): Step => ({
 const entrySummary = (entries: readonly RootfsEntry[]): string => {
   const counts = new Map<string, number>();
   for (const e of entries) counts.set(e._tag, (counts.get(e._tag) ?? 0) + 1);
-  const words: Record<RootfsEntry["_tag"], string> = { Copy: "copy", Symlink: "symlink", Content: "inline file", Directory: "directory" };
-  return [...counts].map(([tag, n]) => `${n} ${words[tag as RootfsEntry["_tag"]]}${n === 1 ? "" : tag === "Directory" ? "" : "s"}`).join(", ");
+  const words: Record<RootfsEntry["_tag"], readonly [string, string]> = {
+    Copy: ["copy", "copies"],
+    Symlink: ["symlink", "symlinks"],
+    Content: ["inline file", "inline files"],
+    Directory: ["directory", "directories"],
+  };
+  return [...counts].map(([tag, n]) => `${n} ${words[tag as RootfsEntry["_tag"]][n === 1 ? 0 : 1]}`).join(", ");
 };
 
 // The two steps each layer contributes: assemble its tree, then tar it into a blob.

@@ -1,0 +1,12 @@
+import type { Owner, StepOf } from "@ocistage/program";
+
+// Who owns what a layer holds. When every entry has the layer's owner, tar can force it with
+// --owner/--group and nobody needs root; otherwise the scratch tree is chown'ed, which does.
+export const uniformOwner = (step: StepOf<"AssembleRootfs">): Owner | undefined =>
+  step.entries.every((e) => e.owner.uid === step.owner.uid && e.owner.gid === step.owner.gid) ? step.owner : undefined;
+
+export const ownerWord = (owner: Owner): string => `${owner.uid}:${owner.gid}`;
+
+// Layers whose entries have owners of their own: the script must run as root to build them.
+export const layersNeedingRoot = (steps: readonly StepOf<"AssembleRootfs">[]): readonly string[] =>
+  steps.filter((s) => uniformOwner(s) === undefined).map((s) => s.layer);

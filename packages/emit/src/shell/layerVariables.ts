@@ -1,0 +1,31 @@
+import type { Program } from "@ocistage/program";
+
+// The shell variables that carry a layer's digest and size from its tar step to the config,
+// manifest and index: layer_<name>_hex / layer_<name>_size, with "." and "-" as "_"; by
+// position (layer_1_hex) if two names would meet.
+export interface LayerVariables {
+  readonly hex: string;
+  readonly size: string;
+}
+
+const layersOf = (program: Program): readonly string[] => [
+  ...new Set(program.steps.flatMap((s) => (s._tag === "AssembleRootfs" || s._tag === "TarLayer" ? [s.layer] : []))),
+];
+
+export const layerVariables = (program: Program): ReadonlyMap<string, LayerVariables> => {
+  const layers = layersOf(program);
+  const stems = layers.map((layer) => layer.replace(/[^a-z0-9_]/g, "_"));
+  const distinct = new Set(stems).size === stems.length;
+  return new Map(
+    layers.map((layer, i) => {
+      const stem = `layer_${distinct ? stems[i] : String(i + 1)}`;
+      return [layer, { hex: `${stem}_hex`, size: `${stem}_size` }] as const;
+    }),
+  );
+};
+
+export const variablesOf = (variables: ReadonlyMap<string, LayerVariables>, layer: string): LayerVariables => {
+  const found = variables.get(layer);
+  if (found === undefined) throw new Error(`bug: layer ${layer} has no tar step`);
+  return found;
+};
