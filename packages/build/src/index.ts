@@ -6,3 +6,6 @@ export * from "./buildImage.ts";
 export * from "./normaliseMode.ts";
 export * from "./publishOutput.ts";
 export * from "./layout/index.ts";
+export * from "./dockerContext/index.ts";
+export type { CacheMode, LayerSource } from "./cache/cachedLayer.ts";
+export { cacheDirOf } from "./cache/buildCache.ts";

@@ -1,0 +1,3 @@
+export * from "./DockerContextError.ts";
+export * from "./DockerContextRequest.ts";
+export { writeDockerContext } from "./writeDockerContext.ts";

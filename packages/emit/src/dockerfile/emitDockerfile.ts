@@ -1,0 +1,114 @@
+import * as E from "fp-ts/lib/Either.js";
+import type { Program, Step, StepHandlers, StepOf } from "@ocistage/program";
+import { matchStep } from "@ocistage/program";
+import type { ConfigInstructions } from "./configInstructions.ts";
+import { configInstructions } from "./configInstructions.ts";
+import type { DockerfileIssue } from "./DockerfileIssue.ts";
+import { dockerfileIssue } from "./DockerfileIssue.ts";
+import type { DockerContextLayer, DockerfilePlan } from "./DockerfilePlan.ts";
+import type { DockerfileUnsupported } from "./DockerfileUnsupported.ts";
+import type { LayerCarrier } from "./layerCarrier.ts";
+import { layerCarrier } from "./layerCarrier.ts";
+
+// The Dockerfile substrate: `FROM --platform=… scratch`, one COPY (or ADD of a tar) per layer, in
+// the image's order, each making exactly one layer; then the config. The builder writes the
+// blobs, manifest and layout itself, so those steps add nothing.
+//
+// Context mtimes: layer k's files get SOURCE_DATE_EPOCH + k. Builders that find a layer's changes
+// by comparing size and mtime (buildah and Docker on the vfs driver) would otherwise take a file
+// a later layer rewrites with the same size and mtime for unchanged and leave it out (buildah
+// 1.28 does, here).
+
+interface EmitState {
+  readonly assembled: ReadonlyMap<string, { readonly step: StepOf<"AssembleRootfs">; readonly carrier: LayerCarrier }>;
+  readonly mtimes: ReadonlyMap<string, number>;
+  readonly layers: readonly string[];
+  readonly config?: ConfigInstructions;
+  readonly tag?: string;
+  readonly issues: readonly DockerfileIssue[];
+}
+
+type Emit = (state: EmitState) => EmitState;
+
+const same: Emit = (state) => state;
+
+const handlers: StepHandlers<Emit> = {
+  WriteLayoutFile: () => same,
+  AssembleRootfs: (step) => (state) => {
+    const { carrier, issues } = layerCarrier(step, state.assembled.size);
+    return { ...state, assembled: new Map([...state.assembled, [step.layer, { step, carrier }]]), issues: [...state.issues, ...issues] };
+  },
+  TarLayer: (step) => (state) => ({ ...state, mtimes: new Map([...state.mtimes, [step.layer, step.mtime]]) }),
+  WriteConfig: (step) => (state) => {
+    const config = configInstructions(step.config);
+    return { ...state, layers: step.layers, config, issues: [...state.issues, ...config.issues] };
+  },
+  WriteManifest: (step) => (state) => {
+    const names = Object.keys(step.annotations);
+    return names.length === 0
+      ? state
+      : {
+          ...state,
+          issues: [
+            ...state.issues,
+            dockerfileIssue("annotations", `expected none, found ${names.map((n) => JSON.stringify(n)).join(", ")}: a Dockerfile cannot set manifest annotations (buildah bud --annotation can)`),
+          ],
+        };
+  },
+  WriteIndex: (step) => (state) => {
+    const [first, ...more] = step.manifests;
+    const issues = more.length === 0 ? [] : [dockerfileIssue("tag", `expected one image, found ${step.manifests.length} in the index: a Dockerfile builds one`)];
+    return { ...state, ...(first === undefined ? {} : { tag: first.tag }), issues: [...state.issues, ...issues] };
+  },
+  VerifyBlobs: () => same,
+  CleanScratch: () => same,
+  ArchiveLayout: () => same,
+};
+
+const bug = (what: string): never => {
+  throw new Error(`bug: ${what}; the program's steps are out of order`);
+};
+
+const contextLayers = (program: Program, state: EmitState): readonly DockerContextLayer[] =>
+  state.layers.map((layer, k): DockerContextLayer => {
+    const { step, carrier } = state.assembled.get(layer) ?? bug(`layer ${layer} is in the config but was never assembled`);
+    const common = { layer, assemble: step, mtime: (state.mtimes.get(layer) ?? program.sourceDateEpoch) + k };
+    return carrier._tag === "CopyTree"
+      ? { _tag: "CopyTree", ...common, folder: layer, owner: carrier.owner }
+      : { _tag: "AddTar", ...common, file: `${layer}.tar`, because: carrier.because };
+  });
+
+const layerLines = (layer: DockerContextLayer): readonly string[] => {
+  switch (layer._tag) {
+    case "CopyTree": {
+      const chown = layer.owner.uid === 0 && layer.owner.gid === 0 ? "" : ` --chown=${layer.owner.uid}:${layer.owner.gid}`;
+      return [`COPY${chown} ${layer.folder}/ /`];
+    }
+    case "AddTar":
+      // Paths in the reason may hold line breaks, which would end the comment: they are escaped.
+      return [`# ${layer.layer}: a tar, unpacked with every owner and mode, because ${layer.because.replace(/[\n\r]/g, (c) => JSON.stringify(c).slice(1, -1))}`, `ADD ${layer.file} /`];
+  }
+};
+
+const render = (program: Program, reference: string, layers: readonly DockerContextLayer[], config: ConfigInstructions): string =>
+  [
+    `# Dockerfile of ${reference}, written by \`ocistage emit dockerfile\`.`,
+    "# Beside it, each layer's tree (with the image's modes) or tar; each COPY or ADD makes one",
+    "# layer, so build with layers kept (buildah squashes them without --layers):",
+    `#   buildah bud --layers --timestamp ${program.sourceDateEpoch} -t ${reference} .`,
+    `#   docker build -t ${reference} .`,
+    config.from,
+    ...layers.flatMap(layerLines),
+    ...config.instructions,
+    "",
+  ].join("\n");
+
+export const emitDockerfile = (program: Program): E.Either<DockerfileUnsupported, DockerfilePlan> => {
+  const initial: EmitState = { assembled: new Map(), mtimes: new Map(), layers: [], issues: [] };
+  const state = program.steps.reduce((acc: EmitState, step: Step) => matchStep(handlers)(step)(acc), initial);
+  if (state.issues.length > 0) return E.left({ _tag: "DockerfileUnsupported", issues: state.issues });
+  const config = state.config ?? bug("the program has no write-config step");
+  const layers = contextLayers(program, state);
+  const reference = `${program.image.name}:${state.tag ?? program.image.tag}`;
+  return E.right({ dockerfile: render(program, reference, layers, config), layers });
+};
