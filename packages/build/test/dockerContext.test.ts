@@ -212,7 +212,7 @@ describe("the context folder", () => {
   });
 
   test("a tree path that would leave the layer's folder is refused before anything is written there", async () => {
-    const evil: StepOf<"AssembleRootfs"> = { ...base(), entries: [{ _tag: "Content", content: "x", destination: "../escape", mode: 0o644, owner: { uid: 0, gid: 0 } }] };
+    const evil: StepOf<"AssembleRootfs"> = { ...base(), entries: [{ _tag: "Content", at: "layers[0].files[0].content", content: "x", destination: "../escape", mode: 0o644, owner: { uid: 0, gid: 0 } }] };
     const result = await write(request([copyTree(evil, 0)]));
     expect(E.isLeft(result) && formatDockerContextError(result.left)[0]).toMatch(/^assemble-rootfs-base \/\.\.(\/escape)?: is not a plain relative path; refusing to write it$/);
     await expect(fs.lstat(at("escape"))).rejects.toThrow();

@@ -11,12 +11,12 @@ const entryOwner = (entry: FileEntry, layerOwner: Owner): Owner => ({
   gid: entry.gid ?? layerOwner.gid,
 });
 
-const toRootfsEntry = (entry: FileEntry, destination: string, owner: Owner): RootfsEntry => {
+const toRootfsEntry = (entry: FileEntry, at: string, destination: string, owner: Owner): RootfsEntry => {
   if ("source" in entry)
-    return { _tag: "Copy", source: entry.source, destination, owner, ...(entry.mode === undefined ? {} : { mode: entry.mode }) };
-  if ("symlink" in entry) return { _tag: "Symlink", target: entry.symlink, destination, owner };
-  if ("content" in entry) return { _tag: "Content", content: entry.content, destination, mode: entry.mode ?? DEFAULT_FILE_MODE, owner };
-  return { _tag: "Directory", destination, mode: entry.mode ?? DEFAULT_DIR_MODE, owner };
+    return { _tag: "Copy", at: `${at}.source`, source: entry.source, destination, owner, ...(entry.mode === undefined ? {} : { mode: entry.mode }) };
+  if ("symlink" in entry) return { _tag: "Symlink", at: `${at}.symlink`, target: entry.symlink, destination, owner };
+  if ("content" in entry) return { _tag: "Content", at: `${at}.content`, content: entry.content, destination, mode: entry.mode ?? DEFAULT_FILE_MODE, owner };
+  return { _tag: "Directory", at: `${at}.directory`, destination, mode: entry.mode ?? DEFAULT_DIR_MODE, owner };
 };
 
 // A layer's entries with destinations normalised and checked against each other:
@@ -34,7 +34,7 @@ export const lowerLayerEntries = (
     issues.push({ at, message: "expected exactly one of source or files, found neither" });
   const sourceName = layer.source === undefined ? undefined : nameProblem(layer.source, "a path");
   if (sourceName !== undefined) issues.push({ at: `${at}.source`, message: sourceName });
-  if (layer.source !== undefined) return issues.length > 0 ? E.left(issues) : E.right([{ _tag: "Copy", source: layer.source, destination: "", owner }]);
+  if (layer.source !== undefined) return issues.length > 0 ? E.left(issues) : E.right([{ _tag: "Copy", at: `${at}.source`, source: layer.source, destination: "", owner }]);
 
   const entries: RootfsEntry[] = [];
   const firstAt = new Map<string, string>();
@@ -64,7 +64,7 @@ export const lowerLayerEntries = (
     }
     firstAt.set(destination, entryAt);
     if ("symlink" in entry) symlinks.set(destination, entryAt);
-    entries.push(toRootfsEntry(entry, destination, entryOwner(entry, owner)));
+    entries.push(toRootfsEntry(entry, entryAt, destination, entryOwner(entry, owner)));
   });
 
   // An entry below a symlink of the same layer would be written through the link on extraction.

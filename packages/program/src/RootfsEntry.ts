@@ -7,11 +7,13 @@ export interface Owner {
   readonly gid: number;
 }
 
+// `at` is where the spec gave the entry (`layers[0].files[2]`, `layers[1].source`), so an
+// interpreter's error can name the spec field without re-reading the spec.
 export type RootfsEntry =
-  | { readonly _tag: "Copy"; readonly source: string; readonly destination: string; readonly mode?: number; readonly owner: Owner }
-  | { readonly _tag: "Symlink"; readonly target: string; readonly destination: string; readonly owner: Owner }
-  | { readonly _tag: "Content"; readonly content: string; readonly destination: string; readonly mode: number; readonly owner: Owner }
-  | { readonly _tag: "Directory"; readonly destination: string; readonly mode: number; readonly owner: Owner };
+  | { readonly _tag: "Copy"; readonly at: string; readonly source: string; readonly destination: string; readonly mode?: number; readonly owner: Owner }
+  | { readonly _tag: "Symlink"; readonly at: string; readonly target: string; readonly destination: string; readonly owner: Owner }
+  | { readonly _tag: "Content"; readonly at: string; readonly content: string; readonly destination: string; readonly mode: number; readonly owner: Owner }
+  | { readonly _tag: "Directory"; readonly at: string; readonly destination: string; readonly mode: number; readonly owner: Owner };
 
 export const DEFAULT_FILE_MODE = 0o644;
 export const DEFAULT_DIR_MODE = 0o755;
