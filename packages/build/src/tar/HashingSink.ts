@@ -3,22 +3,46 @@ import type { Hash } from "node:crypto";
 import type { Writable } from "node:stream";
 
 // Gathers the archive into 1 MiB chunks, hashes and counts each chunk once, and hands it to the
-// Writable with backpressure. File data is read straight into the chunk (`space`/`commit`), so
-// a small file costs no copy and a large one streams through in chunk-sized reads.
+// Writable with backpressure. A small file is read straight into the chunk (`reserve`/`commit`),
+// so it costs no copy; a large one is handed over chunk by chunk (`acquire`/`pushOwned`).
 // Throws (rejects) only for failures of the Writable; the writer maps them to WriteFailed.
 export const CHUNK_SIZE = 1024 * 1024;
 
+export interface SinkOptions {
+  // Reuse chunks once the Writable has written them (its write callback ran), from a pool of
+  // POOL_CHUNKS: no allocation, page faults or garbage per MiB, and up to the whole pool of
+  // writes queued behind the hashing. Only for a Writable that keeps no reference to a chunk
+  // after its callback, such as a file stream; otherwise every chunk is handed over for good.
+  readonly recycle?: boolean;
+  // false: count the bytes but do not hash them (image.oci.tar: nobody needs its digest).
+  readonly hash?: boolean;
+}
+
+export const POOL_CHUNKS = 8;
+
 export class HashingSink {
+  private readonly recycle: boolean;
+  private readonly hashing: boolean;
+  private readonly free: Buffer[] = [];
+  private allocated = 1;
+  private readonly waiting: (() => void)[] = [];
   private chunk: Buffer = Buffer.allocUnsafe(CHUNK_SIZE);
   private used = 0;
   private written = 0;
   private readonly hash: Hash = createHash("sha256");
   private failure: unknown = undefined;
 
-  constructor(private readonly out: Writable) {
+  constructor(
+    private readonly out: Writable,
+    options: SinkOptions = {},
+  ) {
+    this.recycle = options.recycle ?? false;
+    this.hashing = options.hash ?? true;
     out.on("error", (e: unknown) => {
       this.failure ??= e;
+      this.wake();
     });
+    out.on("close", () => this.wake());
   }
 
   async push(bytes: Uint8Array): Promise<void> {
@@ -38,20 +62,64 @@ export class HashingSink {
     return this.chunk.subarray(this.used);
   }
 
+  // `n` (at most CHUNK_SIZE) contiguous free bytes at the end of the current chunk.
+  async reserve(n: number): Promise<Buffer> {
+    if (CHUNK_SIZE - this.used < n) await this.flush();
+    return this.chunk.subarray(this.used, this.used + n);
+  }
+
   commit(n: number): void {
     this.used += n;
   }
 
   async flush(): Promise<void> {
     if (this.used === 0) return;
-    const chunk = this.chunk.subarray(0, this.used);
-    this.hash.update(chunk);
-    this.written += this.used;
-    // The Writable keeps a reference until it has written the chunk: start a fresh one.
-    this.chunk = Buffer.allocUnsafe(CHUNK_SIZE);
+    const full = this.chunk;
+    const data = full.subarray(0, this.used);
+    // The Writable keeps a reference until it has written the chunk: go on in another one.
+    this.chunk = await this.acquire();
     this.used = 0;
+    await this.emit(data, full);
+  }
+
+  // A whole chunk for the caller to fill (a large file's next read), then hand to pushOwned.
+  async acquire(): Promise<Buffer> {
+    if (!this.recycle) return Buffer.allocUnsafe(CHUNK_SIZE);
+    for (;;) {
+      this.throwIfFailed();
+      const free = this.free.pop();
+      if (free !== undefined) return free;
+      if (this.allocated < POOL_CHUNKS) {
+        this.allocated++;
+        return Buffer.allocUnsafe(CHUNK_SIZE);
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  // Takes `data`, the filled start of a chunk from acquire(), after what is pending: no copy.
+  async pushOwned(data: Buffer, chunk: Buffer): Promise<void> {
+    await this.flush();
+    await this.emit(data, chunk);
+  }
+
+  private async emit(data: Buffer, chunk: Buffer): Promise<void> {
+    if (this.hashing) this.hash.update(data);
+    this.written += data.length;
     this.throwIfFailed();
-    if (!this.out.write(chunk)) await waitForDrain(this.out);
+    if (this.recycle) {
+      // The pool bounds what is queued; the chunk comes back once it is on its way to disk.
+      this.out.write(data, () => {
+        this.free.push(chunk);
+        this.wake();
+      });
+      return;
+    }
+    if (!this.out.write(data)) await waitForDrain(this.out);
+  }
+
+  private wake(): void {
+    for (const resolve of this.waiting.splice(0)) resolve();
   }
 
   // Flushes, ends the Writable and waits until it has written everything.

@@ -1,5 +1,5 @@
 import type { TarEntry } from "./TarEntry.ts";
-import { encodeChecksumField, encodeNumericField } from "./tarNumeric.ts";
+import { writeChecksumField, writeNumericField } from "./tarNumeric.ts";
 
 // The header block(s) GNU tar 1.34 writes for one entry with
 // `--format=gnu --numeric-owner` (create.c: start_header, finish_header, write_gnu_long_link).
@@ -73,8 +73,8 @@ export const archiveLinkName = (entry: TarEntry): Uint8Array | undefined => {
 const sealChecksum = (block: Uint8Array): Uint8Array => {
   block.fill(0x20, OFFSET.checksum, OFFSET.checksum + 8);
   let sum = 0;
-  for (const byte of block) sum += byte;
-  block.set(encodeChecksumField(sum), OFFSET.checksum);
+  for (let i = 0; i < BLOCK_SIZE; i++) sum += block[i] as number;
+  writeChecksumField(block, OFFSET.checksum, sum);
   return block;
 };
 
@@ -94,11 +94,11 @@ interface HeaderFields {
 const headerBlock = (fields: HeaderFields): Uint8Array => {
   const block = new Uint8Array(BLOCK_SIZE);
   block.set(fields.name.subarray(0, NAME_FIELD_SIZE), OFFSET.name);
-  block.set(encodeNumericField(BigInt(fields.mode), 8), OFFSET.mode);
-  block.set(encodeNumericField(BigInt(fields.uid), 8), OFFSET.uid);
-  block.set(encodeNumericField(BigInt(fields.gid), 8), OFFSET.gid);
-  block.set(encodeNumericField(fields.size, 12), OFFSET.size);
-  block.set(encodeNumericField(BigInt(fields.mtime), 12), OFFSET.mtime);
+  writeNumericField(block, OFFSET.mode, 8, fields.mode);
+  writeNumericField(block, OFFSET.uid, 8, fields.uid);
+  writeNumericField(block, OFFSET.gid, 8, fields.gid);
+  writeNumericField(block, OFFSET.size, 12, fields.size < 8589934592n ? Number(fields.size) : fields.size);
+  writeNumericField(block, OFFSET.mtime, 12, fields.mtime);
   block[OFFSET.typeflag] = fields.typeflag;
   if (fields.linkname !== undefined) block.set(fields.linkname.subarray(0, NAME_FIELD_SIZE), OFFSET.linkname);
   block.set(GNU_MAGIC, OFFSET.magic);

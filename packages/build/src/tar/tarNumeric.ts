@@ -6,37 +6,41 @@
 // - otherwise GNU base-256: the first byte is 0x80 for a positive value (0xff for a negative
 //   one) and the remaining width-1 bytes hold the value big-endian (two's complement when
 //   negative). A 9 GiB size, a uid of 2^21 or more and an mtime past 2242 (or before 1970) take
-//   this form.
-//
-// Values come in as bigint so sizes above 2^53 are exact.
-export const encodeNumericField = (value: bigint, width: number): Uint8Array => {
-  const field = new Uint8Array(width);
+//   this form. Values that do not fit even then cannot occur in a valid entry (validateTarEntry).
+export const writeNumericField = (target: Uint8Array, offset: number, width: number, value: bigint | number): void => {
   const digits = width - 1;
-  if (value >= 0n && value < 8n ** BigInt(digits)) {
-    const text = value.toString(8).padStart(digits, "0");
-    for (let i = 0; i < digits; i++) field[i] = text.charCodeAt(i);
-    return field;
+  // The common case stays in plain numbers: 8^11 is well below 2^53.
+  if (typeof value === "number" && value >= 0 && value < 8 ** digits) {
+    const text = value.toString(8);
+    const pad = digits - text.length;
+    target.fill(0x30, offset, offset + pad);
+    for (let i = 0; i < text.length; i++) target[offset + pad + i] = text.charCodeAt(i);
+    target[offset + digits] = 0;
+    return;
   }
-  const negative = value < 0n;
-  field[0] = negative ? 0xff : 0x80;
-  // Two's complement over the remaining bytes: for a negative value, -1 - value is the
-  // bitwise complement of its magnitude.
-  let rest = negative ? -1n - value : value;
+  const big = BigInt(value);
+  if (big >= 0n && big < 8n ** BigInt(digits)) return writeNumericField(target, offset, width, Number(big));
+  const negative = big < 0n;
+  target[offset] = negative ? 0xff : 0x80;
+  // Two's complement over the remaining bytes: for a negative value, -1 - value is the bitwise
+  // complement of its magnitude.
+  let rest = negative ? -1n - big : big;
   for (let i = width - 1; i >= 1; i--) {
     const byte = Number(rest & 0xffn);
-    field[i] = negative ? 0xff - byte : byte;
+    target[offset + i] = negative ? 0xff - byte : byte;
     rest >>= 8n;
   }
+};
+
+export const encodeNumericField = (value: bigint | number, width: number): Uint8Array => {
+  const field = new Uint8Array(width);
+  writeNumericField(field, 0, width, value);
   return field;
 };
 
 // The checksum field is formatted differently from the others: six octal digits, a NUL, then
 // the space that was already there while summing.
-export const encodeChecksumField = (sum: number): Uint8Array => {
-  const field = new Uint8Array(8);
-  const text = sum.toString(8).padStart(6, "0");
-  for (let i = 0; i < 6; i++) field[i] = text.charCodeAt(i);
-  field[6] = 0;
-  field[7] = 0x20;
-  return field;
+export const writeChecksumField = (target: Uint8Array, offset: number, sum: number): void => {
+  writeNumericField(target, offset, 7, sum);
+  target[offset + 7] = 0x20;
 };

@@ -29,3 +29,6 @@ export const compareTarEntries = (a: TarEntry, b: TarEntry): number => compareTa
 // write the same tree from disk.
 export const sortTarEntries = <A extends { readonly path: Uint8Array }>(entries: readonly A[]): readonly A[] =>
   [...entries].sort((a, b) => compareTarPaths(a.path, b.path));
+
+export const sortTarItems = <A extends { readonly entry: { readonly path: Uint8Array } }>(items: readonly A[]): readonly A[] =>
+  [...items].sort((a, b) => compareTarPaths(a.entry.path, b.entry.path));

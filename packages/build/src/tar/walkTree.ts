@@ -1,5 +1,5 @@
 import * as E from "fp-ts/lib/Either.js";
-import { promises as fs } from "node:fs";
+import { lstatSync, readdirSync, readlinkSync, statSync } from "node:fs";
 import type { BigIntStats } from "node:fs";
 import type { EntryMetadata } from "./TarEntry.ts";
 import { directoryEntry, fileEntry, hardLinkEntry, symlinkEntry } from "./TarEntry.ts";
@@ -9,7 +9,6 @@ import type { FileIdentity, TarItem } from "./TarItem.ts";
 import { diskContent, fileItem, metadataItem } from "./TarItem.ts";
 import type { TarOptions } from "./TarOptions.ts";
 import { validateTarOptions } from "./TarOptions.ts";
-import { lookahead } from "./lookahead.ts";
 import { normaliseTarMode } from "./tarMode.ts";
 
 // Walks a directory on disk the way `tar -C root --sort=name ... .` does and yields its entries
@@ -27,10 +26,9 @@ export const walkTree = (root: string | Uint8Array, options: TarOptions): AsyncI
 });
 
 type Child = { readonly disk: Buffer; readonly path: Uint8Array; readonly stat: E.Either<TarError, BigIntStats> };
-type Listing = AsyncGenerator<Child, void, undefined>;
+type Listing = Generator<Child, void, undefined>;
 
 const SLASH = Buffer.from("/");
-const STAT_AHEAD = 64;
 
 const unreadable = (path: Uint8Array, operation: string, e: unknown): TarError => ({ _tag: "Unreadable", path, operation, reason: reasonOf(e) });
 
@@ -49,23 +47,31 @@ const metadataOf = (stat: BigIntStats, options: TarOptions): EntryMetadata => {
   };
 };
 
-// Lists a directory in strcmp order and lstats the children a little ahead of the walk.
-const openListing = async (disk: Buffer, path: Uint8Array): Promise<E.Either<TarError, Listing>> => {
+// Lists a directory in strcmp order; each child is lstat'ed when the walk reaches it.
+// The calls are synchronous on purpose: a promise-based lstat costs ~30 µs of main-thread time
+// against ~4 µs for lstatSync, which is most of the walk of a tree of small files.
+const openListing = (disk: Buffer, path: Uint8Array): E.Either<TarError, Listing> => {
+  let names: Buffer[];
   try {
-    const names = (await fs.readdir(disk, { encoding: "buffer" })).sort(Buffer.compare);
-    const child = async (name: Buffer): Promise<Child> => {
-      const childDisk = Buffer.concat([disk, SLASH, name]);
-      const childPath = path.length === 0 ? name : Buffer.concat([path, SLASH, name]);
-      const stat = await fs.lstat(childDisk, { bigint: true }).then(
-        (s) => E.right(s),
-        (e: unknown) => E.left(unreadable(childPath, "lstat", e)),
-      );
-      return { disk: childDisk, path: childPath, stat };
-    };
-    return E.right(lookahead(names, STAT_AHEAD, child));
+    names = readdirSync(disk, { encoding: "buffer" }).sort(Buffer.compare);
   } catch (e) {
     return E.left(unreadable(path, "read directory", e));
   }
+  return E.right(
+    (function* (): Listing {
+      for (const name of names) {
+        const childDisk = Buffer.concat([disk, SLASH, name]);
+        const childPath = path.length === 0 ? name : Buffer.concat([path, SLASH, name]);
+        let stat: E.Either<TarError, BigIntStats>;
+        try {
+          stat = E.right(lstatSync(childDisk, { bigint: true }));
+        } catch (e) {
+          stat = E.left(unreadable(childPath, "lstat", e));
+        }
+        yield { disk: childDisk, path: childPath, stat };
+      }
+    })(),
+  );
 };
 
 // GNU tar remembers (dev, ino) of every non-directory with st_nlink > 1 and forgets it once all
@@ -88,14 +94,14 @@ class HardLinks {
   }
 }
 
-const itemOf = async (child: Child, stat: BigIntStats, options: TarOptions, links: HardLinks): Promise<E.Either<TarError, TarItem>> => {
+const itemOf = (child: Child, stat: BigIntStats, options: TarOptions, links: HardLinks): E.Either<TarError, TarItem> => {
   const metadata = metadataOf(stat, options);
   const firstPath = stat.isDirectory() ? undefined : links.seen(stat, child.path);
   if (firstPath !== undefined) return E.right(metadataItem(hardLinkEntry(child.path, metadata, firstPath)));
   if (stat.isFile()) return E.right(fileItem(fileEntry(child.path, metadata, stat.size), diskContent(child.disk, identityOf(stat))));
   if (stat.isSymbolicLink()) {
     try {
-      const target = await fs.readlink(child.disk, { encoding: "buffer" });
+      const target = readlinkSync(child.disk, { encoding: "buffer" });
       return E.right(metadataItem(symlinkEntry(child.path, metadata, target)));
     } catch (e) {
       return E.left(unreadable(child.path, "read symlink", e));
@@ -110,7 +116,7 @@ async function* walk(root: Buffer, options: TarOptions): AsyncGenerator<E.Either
   const rootPath = new Uint8Array(0);
   let rootStat: BigIntStats;
   try {
-    rootStat = await fs.stat(root, { bigint: true });
+    rootStat = statSync(root, { bigint: true });
   } catch (e) {
     return yield E.left(unreadable(root, "stat", e));
   }
@@ -119,19 +125,19 @@ async function* walk(root: Buffer, options: TarOptions): AsyncGenerator<E.Either
 
   const links = new HardLinks();
   const stack: Listing[] = [];
-  const enter = async (disk: Buffer, path: Uint8Array): Promise<TarError | undefined> => {
-    const listing = await openListing(disk, path);
+  const enter = (disk: Buffer, path: Uint8Array): TarError | undefined => {
+    const listing = openListing(disk, path);
     if (E.isLeft(listing)) return listing.left;
     stack.push(listing.right);
     return undefined;
   };
 
-  const rootError = await enter(root, rootPath);
+  const rootError = enter(root, rootPath);
   if (rootError !== undefined) yield E.left(rootError);
   // Depth first with an explicit stack: a deep tree costs one listing per level, not nested
   // generators that every item would have to pass through.
   while (stack.length > 0) {
-    const next = await (stack[stack.length - 1] as Listing).next();
+    const next = (stack[stack.length - 1] as Listing).next();
     if (next.done === true) {
       stack.pop();
       continue;
@@ -144,10 +150,10 @@ async function* walk(root: Buffer, options: TarOptions): AsyncGenerator<E.Either
     const stat = child.stat.right;
     if (stat.isDirectory()) {
       yield E.right(metadataItem(directoryEntry(child.path, metadataOf(stat, options))));
-      const error = await enter(child.disk, child.path);
+      const error = enter(child.disk, child.path);
       if (error !== undefined) yield E.left(error);
       continue;
     }
-    yield await itemOf(child, stat, options, links);
+    yield itemOf(child, stat, options, links);
   }
 }
