@@ -1,159 +1,286 @@
 import * as TE from "fp-ts/lib/TaskEither.js";
-import { promises as fs } from "node:fs";
+import { lstatSync, readdirSync, readlinkSync, statSync } from "node:fs";
 import type { BigIntStats } from "node:fs";
 import * as path from "node:path";
-import type { Owner, RootfsEntry, StepOf } from "@ocistage/program";
+import type { RootfsEntry, StepOf } from "@ocistage/program";
 import { DEFAULT_DIR_MODE } from "@ocistage/program";
 import type { BuildError } from "./BuildError.ts";
-import { reasonOf } from "./BuildError.ts";
 import type { LayerTree, TreeNode } from "./LayerTree.ts";
 import { compareTreeOrder, displayKey, joinKey, keyOfUtf8, parentKey } from "./LayerTree.ts";
 import { SYMLINK_MODE, normaliseMode } from "./normaliseMode.ts";
+import { showPath } from "./tar/TarError.ts";
 
 type Assemble = StepOf<"AssembleRootfs">;
+type CopyEntry = Extract<RootfsEntry, { _tag: "Copy" }>;
+
+const SLASH = Buffer.from("/");
 
 const kindOf = (stat: BigIntStats): string =>
   stat.isFIFO() ? "FIFO" : stat.isSocket() ? "socket" : stat.isCharacterDevice() ? "character device" : stat.isBlockDevice() ? "block device" : "special file";
 
-// Builds a layer's tree from its entries. Folders a destination implies get mode 0755 and the
-// layer's owner; the root is always a folder. Two entries may not claim one path, and nothing
-// may sit below a symlink: extracting such a tar would write through the link.
+const codeOf = (e: unknown): string | undefined => (e instanceof Error ? (e as NodeJS.ErrnoException).code : undefined);
+
+// "ENOENT: no such file or directory", without node's ", lstat '/abs/path'" tail: the message
+// names the file the way the spec does.
+const errnoReason = (e: unknown): string => {
+  if (!(e instanceof Error)) return String(e);
+  const first = (e.message.split("\n")[0] ?? "").replace(/, [a-z]+ '.*'$/, "");
+  const code = codeOf(e);
+  return code === undefined || first.startsWith(`${code}:`) ? first : `${code}: ${first}`;
+};
+
+// How messages name a spec entry: where the spec gave it (`layers[0].files[2]`), without the
+// field that says its kind; a copied file is named by its path and the entry that copied it.
+const entryPath = (entry: RootfsEntry): string => entry.at.replace(/\.(source|symlink|content|directory)$/, "");
+const destinationField = (entry: RootfsEntry): string => `${entryPath(entry)}.${entry._tag === "Directory" ? "directory" : "destination"}`;
+const copiedOrigin = (shown: string, entry: CopyEntry): string => `${shown} (copied by ${entry.at})`;
+
+const describeNode = (node: TreeNode): string => {
+  switch (node.data._tag) {
+    case "Directory":
+      return "a folder";
+    case "Symlink":
+      return `a symlink to ${showPath(node.data.target)}`;
+    case "File":
+    case "HardLink":
+      return "a file";
+  }
+};
+
+const conflict = (at: string, key: string, reason: string): BuildError => ({ _tag: "DestinationConflict", at, destination: displayKey(key), reason });
+
+// Who is placing a node, for messages: the step and the spec field at fault (`…destination` of an
+// entry, or `…source` of a copy) and, for a copied file, its path ("rootfs/lib").
+interface Placer {
+  readonly at: string;
+  readonly copied?: string;
+}
+
+// A layer's tree, built from its entries without copying anything. Folders a destination implies
+// get mode 0755 and the layer's owner; the root is always a folder. Two entries (or an entry and
+// a file of a copied tree) may not claim one path, and nothing may sit below a symlink or a file:
+// extracting such a tar would write through the link. Copied trees are walked with lstat, so no
+// symlink in them is ever followed; sockets, FIFOs and devices are refused by name.
 export const assembleTree = (step: Assemble, sourceRoot: string): TE.TaskEither<BuildError, LayerTree> => async () => {
   const tree = new Map<string, TreeNode>();
-  const at = (entry: RootfsEntry): string => `${step.name} /${entry.destination}`;
-  const rootNode = (owner: Owner): TreeNode => ({ key: "", data: { _tag: "Directory" }, mode: DEFAULT_DIR_MODE, uid: owner.uid, gid: owner.gid, origin: step.name });
-  tree.set("", rootNode(step.owner));
-  // Folders nobody asked for by name (the root, parents of destinations): an explicit folder
-  // entry may restate one with its own mode and owner; any other clash is an error.
-  const implied = new Set<string>([""]);
+  // Folders nobody asked for by name (the root, parents of destinations), each with the path
+  // below it that implied it: an explicit folder may restate one; anything else there is an error.
+  const implied = new Map<string, string>([["", ""]]);
+  tree.set("", { key: "", data: { _tag: "Directory" }, mode: DEFAULT_DIR_MODE, uid: step.owner.uid, gid: step.owner.gid, origin: step.name });
 
-  const ensureParents = (key: string, origin: string): BuildError | undefined => {
+  const ensureParents = (node: TreeNode, by: Placer): BuildError | undefined => {
     const missing: string[] = [];
-    for (let p = parentKey(key); p !== ""; p = parentKey(p)) {
+    for (let p = parentKey(node.key); p !== ""; p = parentKey(p)) {
       const existing = tree.get(p);
       if (existing === undefined) missing.push(p);
-      else if (existing.data._tag !== "Directory")
-        return { _tag: "DestinationConflict", at: origin, destination: displayKey(key), reason: `its parent /${displayKey(p)} is not a folder (made by ${existing.origin})` };
-      else break;
+      else if (existing.data._tag !== "Directory") {
+        const what = existing.data._tag === "Symlink" ? "symlink" : "file";
+        const subject = by.copied === undefined ? "" : `${by.copied} `;
+        return conflict(by.at, node.key, `${subject}would lie below /${displayKey(p)}, ${describeNode(existing)} from ${existing.origin}; nothing may be placed below a ${what}`);
+      } else break;
     }
     for (const p of missing) {
-      tree.set(p, { key: p, data: { _tag: "Directory" }, mode: DEFAULT_DIR_MODE, uid: step.owner.uid, gid: step.owner.gid, origin });
-      implied.add(p);
+      tree.set(p, { key: p, data: { _tag: "Directory" }, mode: DEFAULT_DIR_MODE, uid: step.owner.uid, gid: step.owner.gid, origin: node.origin });
+      implied.set(p, node.key);
     }
     return undefined;
   };
 
-  const place = (node: TreeNode): BuildError | undefined => {
+  const place = (node: TreeNode, by: Placer): BuildError | undefined => {
     const existing = tree.get(node.key);
-    if (existing !== undefined && !(implied.has(node.key) && node.data._tag === "Directory"))
-      return { _tag: "DestinationConflict", at: node.origin, destination: displayKey(node.key), reason: `already given by ${existing.origin}` };
+    const below = implied.get(node.key);
+    if (existing !== undefined && !(below !== undefined && node.data._tag === "Directory")) {
+      const subject = by.copied === undefined ? "is" : `${by.copied} is`;
+      if (below !== undefined)
+        return conflict(by.at, node.key, `${subject} ${describeNode(node)}, but ${existing.origin} puts /${displayKey(below)} below it; nothing may be placed below a ${node.data._tag === "Symlink" ? "symlink" : "file"}`);
+      return conflict(by.at, node.key, `${by.copied === undefined ? "" : `${by.copied} goes there, but `}${existing.origin} is already there`);
+    }
     implied.delete(node.key);
-    const parentError = node.key === "" ? undefined : ensureParents(node.key, node.origin);
+    const parentError = node.key === "" ? undefined : ensureParents(node, by);
     if (parentError !== undefined) return parentError;
     tree.set(node.key, node);
     return undefined;
   };
 
-  const copyTree = async (entry: Extract<RootfsEntry, { _tag: "Copy" }>): Promise<BuildError | undefined> => {
-    const origin = at(entry);
-    const top = path.resolve(sourceRoot, entry.source);
-    let stat: BigIntStats;
-    try {
-      stat = await fs.lstat(top, { bigint: true });
-    } catch (e) {
-      return { _tag: "SourceMissing", at: origin, path: entry.source, reason: reasonOf(e) };
-    }
-    const { uid, gid } = entry.owner;
-    const links = new Map<string, string[]>(); // inode → keys, to turn repeats into hard links
-    const stack: { readonly fsPath: Buffer; readonly key: string; readonly stat: BigIntStats; readonly top: boolean }[] = [
-      { fsPath: Buffer.from(top), key: keyOfUtf8(entry.destination), stat, top: true },
-    ];
-    while (stack.length > 0) {
-      const item = stack.pop();
-      if (item === undefined) break;
-      const s = item.stat;
-      const mode = item.top && entry.mode !== undefined ? entry.mode : normaliseMode(Number(s.mode));
-      const shown = item.fsPath.toString("utf8");
-      if (s.isDirectory()) {
-        // A folder copied to "/" fills the root but does not change it: the root's mode and owner
-        // come from the step (or an explicit `{ directory: "/" }` entry).
-        const error = item.key === "" ? undefined : place({ key: item.key, data: { _tag: "Directory" }, mode, uid, gid, origin });
-        if (error !== undefined) return error;
-        let names: Buffer[];
-        try {
-          names = await fs.readdir(item.fsPath, { encoding: "buffer" });
-        } catch (e) {
-          return { _tag: "SourceMissing", at: origin, path: shown, reason: reasonOf(e) };
-        }
-        for (const name of names) {
-          const child = Buffer.concat([item.fsPath, Buffer.from("/"), name]);
-          let childStat: BigIntStats;
-          try {
-            childStat = await fs.lstat(child, { bigint: true });
-          } catch (e) {
-            return { _tag: "SourceMissing", at: origin, path: child.toString("utf8"), reason: reasonOf(e) };
-          }
-          stack.push({ fsPath: child, key: joinKey(item.key, name.toString("latin1")), stat: childStat, top: false });
-        }
-      } else if (s.isFile()) {
-        if (item.key === "") return { _tag: "DestinationConflict", at: origin, destination: "", reason: "the image root must be a folder, but the source is a file" };
-        const identity = `${s.dev}:${s.ino}`;
-        if (s.nlink > 1n) links.set(identity, [...(links.get(identity) ?? []), item.key]);
-        const error = place({
-          key: item.key,
-          data: { _tag: "File", from: { _tag: "Disk", path: item.fsPath, identity: { dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs } } },
-          mode,
-          uid,
-          gid,
-          origin,
-        });
-        if (error !== undefined) return error;
-      } else if (s.isSymbolicLink()) {
-        let target: Buffer;
-        try {
-          target = await fs.readlink(item.fsPath, { encoding: "buffer" });
-        } catch (e) {
-          return { _tag: "SourceMissing", at: origin, path: shown, reason: reasonOf(e) };
-        }
-        const error = place({ key: item.key, data: { _tag: "Symlink", target }, mode: SYMLINK_MODE, uid, gid, origin });
-        if (error !== undefined) return error;
-      } else {
-        return { _tag: "SourceUnsupported", at: origin, path: shown, kind: kindOf(s) };
-      }
-    }
-    // The first path of an inode in tar order carries the data; the others link to it, as GNU tar does.
-    for (const keys of links.values()) {
-      if (keys.length < 2) continue;
-      const [first, ...rest] = [...keys].sort(compareTreeOrder);
-      for (const key of rest) {
-        const node = tree.get(key);
-        if (node !== undefined && first !== undefined) tree.set(key, { ...node, data: { _tag: "HardLink", target: first } });
-      }
-    }
-    return undefined;
-  };
-
   for (const entry of step.entries) {
-    const origin = at(entry);
+    const origin = entryPath(entry);
+    const by: Placer = { at: `${step.name} ${destinationField(entry)}` };
     const key = keyOfUtf8(entry.destination);
+    const { uid, gid } = entry.owner;
     let error: BuildError | undefined;
     switch (entry._tag) {
       case "Copy":
-        error = await copyTree(entry);
+        error = copyTree({ entry, at: `${step.name} ${entry.at}`, sourceRoot, place, tree });
         break;
       case "Symlink":
-        error = place({ key, data: { _tag: "Symlink", target: Buffer.from(entry.target, "utf8") }, mode: SYMLINK_MODE, uid: entry.owner.uid, gid: entry.owner.gid, origin });
+        error = place({ key, data: { _tag: "Symlink", target: Buffer.from(entry.target, "utf8") }, mode: SYMLINK_MODE, uid, gid, origin }, by);
         break;
       case "Content":
-        error = place({ key, data: { _tag: "File", from: { _tag: "Inline", bytes: Buffer.from(entry.content, "utf8") } }, mode: entry.mode, uid: entry.owner.uid, gid: entry.owner.gid, origin });
+        error = place({ key, data: { _tag: "File", from: { _tag: "Inline", bytes: Buffer.from(entry.content, "utf8") } }, mode: entry.mode, uid, gid, origin }, by);
         break;
       case "Directory":
-        error = place({ key, data: { _tag: "Directory" }, mode: entry.mode, uid: entry.owner.uid, gid: entry.owner.gid, origin });
+        error = place({ key, data: { _tag: "Directory" }, mode: entry.mode, uid, gid, origin }, by);
         break;
     }
     if (error !== undefined) return { _tag: "Left", left: error };
   }
   return { _tag: "Right", right: tree };
+};
+
+// One file of a copied tree waiting to be placed: where it is on disk, how messages show it
+// (the spec's source path joined with the names below it), and where it goes in the image.
+interface Found {
+  readonly disk: Buffer;
+  readonly shown: string;
+  readonly key: string;
+  readonly stat: BigIntStats;
+  readonly top: boolean;
+}
+
+interface Copy {
+  readonly entry: CopyEntry;
+  readonly at: string; // the step and the entry's source field, where its errors are reported
+  readonly sourceRoot: string;
+  readonly place: (node: TreeNode, by: Placer) => BuildError | undefined;
+  readonly tree: Map<string, TreeNode>;
+}
+
+// The spec's `source` itself: a missing file, a dangling symlink or a symlink loop is an error
+// naming it; a symlink that resolves is copied as a symlink (never followed), like any other.
+const statSource = (entry: CopyEntry, at: string, top: string): BuildError | BigIntStats => {
+  const failed = (e: unknown): BuildError =>
+    codeOf(e) === "ELOOP" ? { _tag: "SymlinkLoop", at, path: entry.source } : { _tag: "SourceMissing", at, path: entry.source, reason: errnoReason(e) };
+  let stat: BigIntStats;
+  try {
+    stat = lstatSync(top, { bigint: true });
+  } catch (e) {
+    return failed(e);
+  }
+  if (!stat.isSymbolicLink()) return stat;
+  try {
+    statSync(top);
+  } catch (e) {
+    if (codeOf(e) === "ELOOP") return failed(e);
+    const target = readTarget(top);
+    return { _tag: "SourceMissing", at, path: entry.source, reason: `it is a symlink to ${target}, which ${codeOf(e) === "ENOENT" ? "does not exist" : `cannot be followed (${errnoReason(e)})`}` };
+  }
+  return stat;
+};
+
+const lstatOrUndefined = (disk: Buffer): BigIntStats | undefined => {
+  try {
+    return lstatSync(disk, { bigint: true });
+  } catch {
+    return undefined;
+  }
+};
+
+// A symlink's target for a message; "?" if it cannot even be read.
+const readTarget = (link: string): string => {
+  try {
+    return showPath(readlinkSync(link, { encoding: "buffer" }));
+  } catch {
+    return "?";
+  }
+};
+
+// Walks a copied tree with lstat, never following a symlink, and places every node. Synchronous
+// calls: node's promise API costs some 20 µs of main-thread time per call, five times a
+// synchronous lstat, which for a tree of 100,000 files is most of the build.
+const copyTree = (copy: Copy): BuildError | undefined => {
+  const { entry, at, sourceRoot } = copy;
+  const top = path.resolve(sourceRoot, entry.source);
+  const topStat = statSource(entry, at, top);
+  if ("_tag" in topStat) return topStat;
+  if (entry.destination === "" && !topStat.isDirectory())
+    return conflict(at, "", `the image root must be a folder, but ${entry.source} is ${topStat.isSymbolicLink() ? "a symlink" : "not a folder"}`);
+  const links = new Map<string, string[]>(); // dev:ino → keys, to turn repeats into hard links
+  // Depth first with an explicit stack, so a deep tree costs no recursion.
+  const stack: Found[] = [{ disk: Buffer.from(top), shown: entry.source, key: keyOfUtf8(entry.destination), stat: topStat, top: true }];
+  for (let found = stack.pop(); found !== undefined; found = stack.pop()) {
+    if (!found.stat.isDirectory()) {
+      const error = placeLeaf(copy, found, links);
+      if (error !== undefined) return error;
+      continue;
+    }
+    const { disk, shown, key } = found;
+    const error = copy.place({ ...nodeBase(copy, found), key, data: { _tag: "Directory" } }, { at, copied: shown });
+    if (error !== undefined) return error;
+    let names: Buffer[];
+    try {
+      names = readdirSync(disk, { encoding: "buffer" }).sort(Buffer.compare);
+    } catch (e) {
+      return { _tag: "SourceMissing", at, path: shown, reason: errnoReason(e) };
+    }
+    // In name order, so the first problem reported does not depend on the file system.
+    const folders: Found[] = [];
+    for (const name of names) {
+      const child = Buffer.concat([disk, SLASH, name]);
+      const childShown = `${shown}/${showPath(name)}`;
+      let stat: BigIntStats;
+      try {
+        stat = lstatSync(child, { bigint: true });
+      } catch (e) {
+        return { _tag: "SourceMissing", at, path: childShown, reason: errnoReason(e) };
+      }
+      const found: Found = { disk: child, shown: childShown, key: joinKey(key, name.toString("latin1")), stat, top: false };
+      if (stat.isDirectory()) folders.push(found);
+      else {
+        const leafError = placeLeaf(copy, found, links);
+        if (leafError !== undefined) return leafError;
+      }
+    }
+    // A folder swapped for a symlink while it was listed would have let the listing wander outside
+    // the tree; the tar step reads only the files (inodes) seen here, so checking here suffices.
+    const after = lstatOrUndefined(disk);
+    if (after === undefined || !after.isDirectory() || after.ino !== found.stat.ino || after.dev !== found.stat.dev)
+      return { _tag: "SourceChanged", at, path: shown, reason: "it was replaced while it was being listed" };
+    stack.push(...folders.reverse());
+  }
+  // The first path of an inode in tar order carries the data; the others link to it, as GNU tar does.
+  const hardLinks: TreeNode[] = [];
+  for (const keys of links.values()) {
+    const [first, ...rest] = [...keys].sort(compareTreeOrder);
+    for (const key of rest) {
+      const node = copy.tree.get(key);
+      if (node !== undefined && first !== undefined) hardLinks.push({ ...node, data: { _tag: "HardLink", target: first } });
+    }
+  }
+  for (const node of hardLinks) copy.tree.set(node.key, node);
+  return undefined;
+};
+
+// Mode, owner and origin of a copied node: the spec's mode applies to the source itself only;
+// everything else gets its normalised mode on disk, and the root folder 0755 unless told.
+const nodeBase = (copy: Copy, found: Found): Pick<TreeNode, "mode" | "uid" | "gid" | "origin"> => {
+  const explicit = found.top ? copy.entry.mode : undefined;
+  const mode = explicit ?? (found.key === "" ? DEFAULT_DIR_MODE : normaliseMode(Number(found.stat.mode)));
+  return { mode, uid: copy.entry.owner.uid, gid: copy.entry.owner.gid, origin: copiedOrigin(found.shown, copy.entry) };
+};
+
+// A file, symlink or special file of a copied tree.
+const placeLeaf = (copy: Copy, found: Found, links: Map<string, string[]>): BuildError | undefined => {
+  const { disk, shown, key, stat: s } = found;
+  if (s.isFile()) {
+    if (s.nlink > 1n) {
+      const inode = `${s.dev}:${s.ino}`;
+      const keys = links.get(inode);
+      if (keys === undefined) links.set(inode, [key]);
+      else keys.push(key);
+    }
+    const identity = { dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs };
+    return copy.place({ ...nodeBase(copy, found), key, data: { _tag: "File", from: { _tag: "Disk", path: disk, identity } } }, { at: copy.at, copied: shown });
+  }
+  if (s.isSymbolicLink()) {
+    let target: Buffer;
+    try {
+      target = readlinkSync(disk, { encoding: "buffer" });
+    } catch (e) {
+      return { _tag: "SourceMissing", at: copy.at, path: shown, reason: errnoReason(e) };
+    }
+    return copy.place({ ...nodeBase(copy, found), mode: SYMLINK_MODE, key, data: { _tag: "Symlink", target } }, { at: copy.at, copied: shown });
+  }
+  return { _tag: "SourceUnsupported", at: copy.at, path: shown, kind: kindOf(s) };
 };
 
 export const orderedNodes = (tree: LayerTree): readonly TreeNode[] => [...tree.values()].sort((a, b) => compareTreeOrder(a.key, b.key));

@@ -33,6 +33,9 @@ export const startBuildDir = (out: string): TE.TaskEither<BuildError, string> =>
       }
       const store = storeDirOf(out);
       await fs.mkdir(store, { recursive: true });
+      // Everything below is removed by name: through a symlink planted at the store's path it
+      // would remove files elsewhere.
+      if (!(await fs.lstat(store)).isDirectory()) throw new Error(`${store} exists and is not a folder; remove it`);
       for (const name of await fs.readdir(store)) {
         const pid = /^tmp-(\d+)-/.exec(name)?.[1];
         if (pid !== undefined && !alive(Number(pid))) await fs.rm(path.join(store, name), { recursive: true, force: true });
@@ -50,6 +53,35 @@ export const startBuildDir = (out: string): TE.TaskEither<BuildError, string> =>
     io(out),
   );
 
+// A failed build's working folder goes, and so does the store beside DIR if that leaves it
+// empty (a first build that failed: at most an empty cache folder), so a failure leaves nothing
+// behind. rmdir removes only empty folders, and tmp- folders (a concurrent build's) are skipped,
+// so an earlier image or another build's work is never touched.
+export const discardBuildDir = (out: string, buildDir: string): TE.TaskEither<BuildError, void> =>
+  TE.tryCatch(
+    async () => {
+      await fs.rm(buildDir, { recursive: true, force: true });
+      const store = storeDirOf(out);
+      for (const name of await fs.readdir(store).catch(() => [])) {
+        if (!name.startsWith("tmp-")) await fs.rmdir(path.join(store, name)).catch(() => undefined);
+      }
+      await fs.rmdir(store).catch(() => undefined);
+    },
+    io(buildDir),
+  );
+
+// Earlier images and folders moved aside by older versions; nothing else in the store is removed.
+const OLD_BUILD = /^(sha256-[0-9a-f]{64}|legacy-\d+)$/;
+
+// Removes a folder of the store in two steps: first renamed to a tmp-<pid>- name (atomic), then
+// deleted. A build killed in between leaves a tmp- folder, which the next build removes; never a
+// half-deleted folder under a content name that a later build could take for a whole image.
+const discard = async (store: string, name: string): Promise<void> => {
+  const doomed = path.join(store, `tmp-${process.pid}-old-${Math.random().toString(36).slice(2)}`);
+  await fs.rename(path.join(store, name), doomed);
+  await fs.rm(doomed, { recursive: true, force: true });
+};
+
 // Moves the finished build to its content name and points DIR at it; older builds are removed.
 export const publishBuildDir = (out: string, buildDir: string, id: string): TE.TaskEither<BuildError, string> =>
   TE.tryCatch(
@@ -57,10 +89,14 @@ export const publishBuildDir = (out: string, buildDir: string, id: string): TE.T
       const resolved = path.resolve(out);
       const store = storeDirOf(out);
       const final = path.join(store, id);
-      if ((await fs.lstat(final).catch(() => undefined)) !== undefined) {
-        // The same image was built before: keep the existing folder (DIR may point at it right now).
+      const current = await fs.readlink(resolved).catch(() => undefined);
+      if (current !== undefined && path.resolve(path.dirname(resolved), current) === final) {
+        // The same image again, and DIR points at it right now: keep it, drop ours.
         await fs.rm(buildDir, { recursive: true, force: true });
       } else {
+        // A folder of that name that DIR does not point at may be half removed (a build killed
+        // while cleaning up): ours replaces it rather than trusting it.
+        if ((await fs.lstat(final).catch(() => undefined)) !== undefined) await discard(store, id);
         await fs.rename(buildDir, final);
       }
       const existing = await fs.lstat(resolved).catch(() => undefined);
@@ -73,7 +109,7 @@ export const publishBuildDir = (out: string, buildDir: string, id: string): TE.T
       await fs.symlink(path.relative(path.dirname(resolved), final), link);
       await fs.rename(link, resolved);
       for (const name of await fs.readdir(store)) {
-        if (name !== id && !name.startsWith("tmp-")) await fs.rm(path.join(store, name), { recursive: true, force: true });
+        if (name !== id && OLD_BUILD.test(name)) await discard(store, name);
       }
       return final;
     },

@@ -15,7 +15,8 @@ import { bytesContent, diskContent, fileItem, metadataItem } from "./tar/TarItem
 import { directoryEntry, fileEntry, hardLinkEntry, symlinkEntry } from "./tar/TarEntry.ts";
 import { describeTarError, showPath } from "./tar/TarError.ts";
 import type { TarError } from "./tar/TarError.ts";
-import { writeTarFile } from "./tar/writeTar.ts";
+import { writeTarFile, writeTarFileUnhashed } from "./tar/writeTar.ts";
+import type { TarItems } from "./tar/writeTar.ts";
 
 // A tree node as the tar writer takes it: the header, and for a file where its bytes are.
 export const tarItemOf = (node: TreeNode, mtime: number): TarItem => {
@@ -37,33 +38,52 @@ export const tarItemOf = (node: TreeNode, mtime: number): TarItem => {
   }
 };
 
-const tarFailure = (at: string) => (error: TarError): BuildError => {
-  switch (error._tag) {
-    case "FileChanged":
-      return { _tag: "SourceChanged", at, path: showPath(error.path), reason: error.reason };
-    default:
-      return { _tag: "Io", at, path: "", reason: describeTarError(error) };
-  }
-};
+// Failures of the tar step, said in the build's terms: a source file that changed or cannot be
+// read is the input's fault (exit 1) and is named as the spec reached it; a failing disk is not.
+const ENVIRONMENT_CODES = /^(EIO|ENOSPC|EMFILE|ENFILE|ENOMEM|EDQUOT|EROFS):/;
 
-// Streams the items into a temporary file beside the store, hashing on the way (one pass),
-// and moves the finished file into blobs/sha256 under its digest.
-const tarIntoStore = (layout: string, items: readonly TarItem[], at: string): TE.TaskEither<BuildError, StoredBlob> => {
+const tarFailure =
+  (at: string, nodes: readonly TreeNode[]) =>
+  (error: TarError): BuildError => {
+    const named = (diskPath: Uint8Array): string => {
+      const node = nodes.find((n) => n.data._tag === "File" && n.data.from._tag === "Disk" && Buffer.from(n.data.from.path).equals(diskPath));
+      return node === undefined ? showPath(diskPath) : node.origin;
+    };
+    switch (error._tag) {
+      case "FileChanged":
+        return { _tag: "SourceChanged", at, path: named(error.path), reason: error.reason };
+      case "Unreadable": {
+        // Node's ", open '/abs/path'" tail repeats the file the message already names.
+        const reason = `cannot ${error.operation}: ${error.reason.replace(/, [a-z]+ '.*'$/, "")}`;
+        return ENVIRONMENT_CODES.test(error.reason) ? { _tag: "Io", at, path: showPath(error.path), reason } : { _tag: "SourceMissing", at, path: named(error.path), reason };
+      }
+      default:
+        return { _tag: "Io", at, path: "", reason: describeTarError(error) };
+    }
+  };
+
+// Streams the items into a temporary file inside the layout, hashing on the way (one pass), and
+// moves the finished file into blobs/sha256 under its digest.
+const tarIntoStore = (layout: string, items: TarItems, at: string, fail: (error: TarError) => BuildError): TE.TaskEither<BuildError, StoredBlob> => {
   const temporary = path.join(layout, `.tmp-tar-${process.pid}-${Math.random().toString(36).slice(2)}`);
   return pipe(
     TE.tryCatch(() => fs.mkdir(blobsDir(layout), { recursive: true }), (e): BuildError => ({ _tag: "Io", at, path: layout, reason: reasonOf(e) })),
-    TE.chain(() => pipe(writeTarFile(items.map(E.right), temporary), TE.mapLeft(tarFailure(at)))),
+    TE.chain(() => pipe(writeTarFile(items, temporary), TE.mapLeft(fail))),
     TE.chain((blob) => adoptBlobFile(layout, temporary, { digest: blob.digest, size: Number(blob.size) }, at)),
     TE.orElse((error) => pipe(TE.fromTask(() => fs.rm(temporary, { force: true })), TE.chain(() => TE.left<BuildError, StoredBlob>(error)))),
   );
 };
 
+// A layer's nodes (in tar order) into a blob. The writer reads files up to a chunk with
+// synchronous calls straight into its pooled chunks (writeTar.ts): for 50,000 files of 1 GiB that
+// is half the CPU time of reading each into a buffer of its own first, and 60 MB less memory.
 export const writeLayerTar = (layout: string, nodes: readonly TreeNode[], mtime: number, at: string): TE.TaskEither<BuildError, StoredBlob> =>
-  tarIntoStore(
-    layout,
-    nodes.map((n) => tarItemOf(n, mtime)),
-    at,
-  );
+  tarIntoStore(layout, lazyItems(nodes, mtime), at, tarFailure(at, nodes));
+
+// One item at a time, as the writer asks: a layer of 100,000 files never holds 100,000 headers.
+function* lazyItems(nodes: readonly TreeNode[], mtime: number): Generator<TarItem, void, undefined> {
+  for (const node of nodes) yield tarItemOf(node, mtime);
+}
 
 // image.oci.tar: the layout's own files, root-owned, folders 0755 and files 0644, at the epoch;
 // the same bytes GNU tar writes for the folder after `chmod`, so the shell substrate agrees.
@@ -94,10 +114,11 @@ export const writeLayoutArchive = (layout: string, archive: string, epoch: numbe
       (e): BuildError => ({ _tag: "Io", at, path: layout, reason: reasonOf(e) }),
     ),
     TE.chain((nodes) => {
-      const temporary = `${layout}.${archive}.tmp`;
+      // Inside the build's own folder: a killed build leaves nothing beside it.
+      const temporary = path.join(layout, `.tmp-${archive}`);
       return pipe(
-        writeTarFile(nodes.map((n) => E.right(tarItemOf(n, epoch))), temporary),
-        TE.mapLeft(tarFailure(at)),
+        writeTarFileUnhashed(nodes.map((n) => E.right(tarItemOf(n, epoch))), temporary),
+        TE.mapLeft(tarFailure(at, nodes)),
         TE.chain(() => TE.tryCatch(() => fs.rename(temporary, path.join(layout, archive)), (e): BuildError => ({ _tag: "Io", at, path: archive, reason: reasonOf(e) }))),
       );
     }),
