@@ -31,11 +31,5 @@ export const formatBuildError = (error: BuildError): readonly string[] => {
 // Environment failures (I/O) exit 3; everything else is the input's fault and exits 1.
 export const isEnvironmentError = (error: BuildError): boolean => error._tag === "Io";
 
-export const reasonOf = (e: unknown): string => {
-  if (e instanceof Error) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const first = e.message.split("\n")[0] ?? "";
-    return code === undefined ? first : `${code}: ${first.replace(/^[A-Z]+: /, "")}`;
-  }
-  return String(e);
-};
+// One line for a thrown I/O error: the errno code and the first line of the message.
+export { reasonOf } from "./tar/TarError.ts";

@@ -3,20 +3,12 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { BuildError } from "./BuildError.ts";
 import { reasonOf } from "./BuildError.ts";
+import { processAlive } from "./processAlive.ts";
 
 // Where builds of DIR live: `.<name>.ocistage/` beside DIR. DIR itself is a symlink to the
 // current build, so replacing it is one rename(2): at every instant DIR is either the whole
 // previous image or the whole new one, even if the process is killed.
 export const storeDirOf = (out: string): string => path.join(path.dirname(path.resolve(out)), `.${path.basename(path.resolve(out))}.ocistage`);
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-};
 
 const io = (file: string) => (e: unknown): BuildError => ({ _tag: "Io", at: "build", path: file, reason: reasonOf(e) });
 
@@ -38,13 +30,13 @@ export const startBuildDir = (out: string): TE.TaskEither<BuildError, string> =>
       if (!(await fs.lstat(store)).isDirectory()) throw new Error(`${store} exists and is not a folder; remove it`);
       for (const name of await fs.readdir(store)) {
         const pid = /^tmp-(\d+)-/.exec(name)?.[1];
-        if (pid !== undefined && !alive(Number(pid))) await fs.rm(path.join(store, name), { recursive: true, force: true });
+        if (pid !== undefined && !processAlive(Number(pid))) await fs.rm(path.join(store, name), { recursive: true, force: true });
       }
       // A symlink a killed build was about to rename over DIR.
       const linkPrefix = `${path.basename(resolved)}.tmp-link-`;
       for (const name of await fs.readdir(path.dirname(resolved))) {
         const pid = name.startsWith(linkPrefix) ? Number(name.slice(linkPrefix.length)) : NaN;
-        if (Number.isInteger(pid) && !alive(pid)) await fs.rm(path.join(path.dirname(resolved), name), { force: true });
+        if (Number.isInteger(pid) && !processAlive(pid)) await fs.rm(path.join(path.dirname(resolved), name), { force: true });
       }
       const dir = await fs.mkdtemp(path.join(store, `tmp-${process.pid}-`));
       await fs.chmod(dir, 0o755); // mkdtemp makes it 0700; the image is for other users too

@@ -16,6 +16,7 @@ import { CONTEXT_MARKER } from "./DockerContextRequest.ts";
 import type { ContextPlace } from "./placeContext.ts";
 import { placeContext } from "./placeContext.ts";
 import { materialiseTree } from "./materialiseTree.ts";
+import { processAlive } from "../processAlive.ts";
 
 interface Written {
   readonly layer: string;
@@ -95,15 +96,6 @@ const fill = (request: DockerContextRequest, options: DockerContextOptions, dir:
 
 const temporaryPrefix = (target: string): string => `.${path.basename(target)}.ocistage-tmp-`;
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-};
-
 // A fresh folder beside the target (same file system, so it can be renamed into place); leftovers
 // of killed runs, whose pid is gone, are removed first.
 const startTemporary = (target: string): TE.TaskEither<DockerContextError, string> =>
@@ -113,7 +105,7 @@ const startTemporary = (target: string): TE.TaskEither<DockerContextError, strin
     const prefix = temporaryPrefix(target);
     for (const name of await fs.readdir(parent)) {
       const pid = name.startsWith(prefix) ? Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]) : NaN;
-      if (Number.isInteger(pid) && !alive(pid)) await fs.rm(path.join(parent, name), { recursive: true, force: true });
+      if (Number.isInteger(pid) && !processAlive(pid)) await fs.rm(path.join(parent, name), { recursive: true, force: true });
     }
     return fs.mkdtemp(path.join(parent, `${prefix}${process.pid}-`));
   }, io(target));
