@@ -1,6 +1,7 @@
+import * as O from "fp-ts/lib/Option.js";
 import * as TE from "fp-ts/lib/TaskEither.js";
 import { createHash } from "node:crypto";
-import { promises as fs } from "node:fs";
+import { constants, promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { BuildError } from "./BuildError.ts";
 import { reasonOf } from "./BuildError.ts";
@@ -12,7 +13,8 @@ export interface StoredBlob {
 }
 
 export const blobsDir = (layout: string): string => path.join(layout, "blobs", "sha256");
-export const blobFile = (layout: string, digest: string): string => path.join(blobsDir(layout), digest.replace(/^sha256:/, ""));
+export const blobHex = (digest: string): string => digest.replace(/^sha256:/, "");
+export const blobFile = (layout: string, digest: string): string => path.join(blobsDir(layout), blobHex(digest));
 
 const io = (at: string, file: string) => (e: unknown): BuildError => ({ _tag: "Io", at, path: file, reason: reasonOf(e) });
 
@@ -46,26 +48,88 @@ export const adoptBlobFile = (layout: string, temporary: string, blob: StoredBlo
   );
 };
 
-// Re-hash every blob against its file name (the verify-blobs step): streaming, 1 MiB reads.
-export const rehashBlobs = (layout: string): TE.TaskEither<BuildError, readonly string[]> =>
+// Puts `from` at `to` without reading it: a hard link, or a copy where links are refused (the
+// copy may still be a reflink). `to` already existing is fine: names are content.
+export const linkOrCopy = async (from: string, to: string): Promise<void> => {
+  try {
+    await fs.link(from, to);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return;
+    if (code !== "EXDEV" && code !== "EPERM" && code !== "EMLINK" && code !== "ENOTSUP" && code !== "EOPNOTSUPP") throw e;
+    const temporary = `${to}.tmp-copy-${process.pid}`;
+    await fs.copyFile(from, temporary, constants.COPYFILE_FICLONE);
+    await fs.rename(temporary, to);
+  }
+};
+
+// Takes a blob from an earlier layout into this one without reading it. `none` when that
+// layout has no such blob of the expected size (removed or damaged by hand): the caller then
+// builds it again.
+export const reuseBlob = (previous: string, layout: string, blob: StoredBlob, at: string): TE.TaskEither<BuildError, O.Option<StoredBlob>> => {
+  const source = blobFile(previous, blob.digest);
+  const target = blobFile(layout, blob.digest);
+  return TE.tryCatch(
+    async () => {
+      const stat = await fs.lstat(source).catch(() => undefined);
+      if (stat === undefined || !stat.isFile() || stat.size !== blob.size) return O.none;
+      await fs.mkdir(blobsDir(layout), { recursive: true });
+      await linkOrCopy(source, target);
+      return O.some(blob);
+    },
+    io(at, target),
+  );
+};
+
+// sha256 of a file, streamed in 4 MiB reads on the calling thread.
+export const hashFile = async (file: string): Promise<string> => {
+  const hash = createHash("sha256");
+  const handle = await fs.open(file, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(4 << 20);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
+  return hash.digest("hex");
+};
+
+// What verify-blobs knows of a blob before looking at it.
+export type BlobOrigin =
+  // Written by this build, which hashed it while writing it: it is hashed again from the file.
+  | { readonly _tag: "Written" }
+  // Taken unread from the previous build because a cache record names it: its size is checked
+  // against the record (`ocistage verify` re-hashes everything).
+  | { readonly _tag: "Reused"; readonly size: number };
+
+// The verify-blobs step: every file in blobs/sha256 is checked, each problem one line. Blobs
+// the archive step read (`archived`: name → the hash of the bytes it archived) are checked
+// against that, so the layer data is read once for both; any other written blob, or a file
+// nobody accounts for, is hashed now.
+export const verifyBlobs = (
+  layout: string,
+  origins: ReadonlyMap<string, BlobOrigin>,
+  archived: ReadonlyMap<string, string>,
+  hash: (file: string) => Promise<string>,
+): TE.TaskEither<BuildError, readonly string[]> =>
   TE.tryCatch(
     async () => {
-      const problems: string[] = [];
       const dir = blobsDir(layout);
+      const problems: string[] = [];
       for (const name of (await fs.readdir(dir)).sort()) {
-        const hash = createHash("sha256");
-        const handle = await fs.open(path.join(dir, name), "r");
-        try {
-          const buffer = Buffer.allocUnsafe(1 << 20);
-          for (;;) {
-            const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-            if (bytesRead === 0) break;
-            hash.update(buffer.subarray(0, bytesRead));
-          }
-        } finally {
-          await handle.close();
+        const file = path.join(dir, name);
+        const origin = origins.get(name);
+        const seen = archived.get(name);
+        if (origin?._tag === "Reused" && seen === undefined) {
+          const { size } = await fs.lstat(file);
+          if (size !== origin.size) problems.push(`verify-blobs: blobs/sha256/${name} has ${size} bytes, its cache record says ${origin.size}`);
+          continue;
         }
-        const actual = hash.digest("hex");
+        const actual = seen ?? (await hash(file));
         if (actual !== name) problems.push(`verify-blobs: blobs/sha256/${name} hashes to sha256:${actual}`);
       }
       return problems;

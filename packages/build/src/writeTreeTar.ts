@@ -1,4 +1,6 @@
 import * as TE from "fp-ts/lib/TaskEither.js";
+import { createHash } from "node:crypto";
+import type { Hash } from "node:crypto";
 import { pipe } from "fp-ts/lib/function.js";
 import { promises as fs } from "node:fs";
 import * as E from "fp-ts/lib/Either.js";
@@ -87,7 +89,9 @@ function* lazyItems(nodes: readonly TreeNode[], mtime: number): Generator<TarIte
 
 // image.oci.tar: the layout's own files, root-owned, folders 0755 and files 0644, at the epoch;
 // the same bytes GNU tar writes for the folder after `chmod`, so the shell substrate agrees.
-export const writeLayoutArchive = (layout: string, archive: string, epoch: number, at: string): TE.TaskEither<BuildError, void> =>
+// Returns the sha256 of each blob as it went into the archive (file name → hex): reading every
+// blob here anyway, the build checks them on this one read (verify-blobs).
+export const writeLayoutArchive = (layout: string, archive: string, epoch: number, at: string): TE.TaskEither<BuildError, ReadonlyMap<string, string>> =>
   pipe(
     TE.tryCatch(
       async () => {
@@ -116,10 +120,19 @@ export const writeLayoutArchive = (layout: string, archive: string, epoch: numbe
     TE.chain((nodes) => {
       // Inside the build's own folder: a killed build leaves nothing beside it.
       const temporary = path.join(layout, `.tmp-${archive}`);
+      const hashes = new Map<string, Hash>();
+      const items = nodes.map((n): E.Either<TarError, TarItem> => {
+        const item = tarItemOf(n, epoch);
+        if (!n.key.startsWith("blobs/sha256/") || item.entry._tag !== "File" || item.content?._tag !== "Disk") return E.right(item);
+        const hash = createHash("sha256");
+        hashes.set(n.key.slice("blobs/sha256/".length), hash);
+        return E.right(fileItem(item.entry, { ...item.content, onData: (bytes) => void hash.update(bytes) }));
+      });
       return pipe(
-        writeTarFileUnhashed(nodes.map((n) => E.right(tarItemOf(n, epoch))), temporary),
+        writeTarFileUnhashed(items, temporary),
         TE.mapLeft(tarFailure(at, nodes)),
         TE.chain(() => TE.tryCatch(() => fs.rename(temporary, path.join(layout, archive)), (e): BuildError => ({ _tag: "Io", at, path: archive, reason: reasonOf(e) }))),
+        TE.map(() => new Map([...hashes].map(([name, hash]) => [name, hash.digest("hex")]))),
       );
     }),
   );

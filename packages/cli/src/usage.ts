@@ -28,10 +28,25 @@ export const VERB_USAGE: Readonly<Record<string, string>> = {
 
 Build the image into DIR (default ./out/<name>): oci-layout, index.json, blobs/sha256/<hex> and
 image.oci.tar. The build writes into a temporary folder beside DIR and renames it into place at
-the end, so a failed build leaves an earlier DIR as it was. Prints the manifest digest; --json
-prints every descriptor. Layers whose inputs are unchanged (paths, sizes, mtimes, inodes, modes)
-are reused from DIR without reading their data; --verify-inputs re-reads and re-hashes them, and
---no-cache ignores DIR.`,
+the end, so a failed build leaves an earlier DIR as it was. Prints the manifest digest and, per
+layer, whether it was built or reused; --json prints every descriptor, the cache's decisions
+and the time of the steps that touch data.
+
+The cache (on by default) reuses what the build DIR points at: a layer whose key is unchanged
+is hard-linked from it without reading a byte of its files, and so is image.oci.tar when no
+blob changed. The key is the layer's spec entries and SOURCE_DATE_EPOCH, and for every input
+its path, kind, mode, owner, link target, size, mtime, ctime, inode and device (lstat only).
+Any write to a file sets its ctime to the current time, which no call sets back (touch -d
+restores the mtime only), and an editor's save-by-rename makes a new inode, so every edit
+through the file system is seen; files changed in the clock tick of the build's lstat are not
+recorded until a later build.
+The records live in .DIR.ocistage/cache/.
+  --verify-inputs  re-read and re-hash every input; reuse a layer only when its tar has the
+                   recorded digest (for file systems whose ctime cannot be trusted)
+  --no-cache       build every layer and the archive from the inputs; the cache is neither
+                   read nor written
+verify-blobs re-hashes every blob this build wrote and checks a reused one's size against its
+record (\`ocistage verify DIR\` re-hashes them all).`,
   validate: `ocistage validate SPEC [--json]
 
 Decode the spec, lower it into a program and check the program's structure (unique step names,

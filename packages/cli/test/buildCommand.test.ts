@@ -86,6 +86,20 @@ describe("a spec whose source is missing", () => {
     }).toEqual(before);
   });
 
+  test("a rebuild that changes only the tag points --out at a layout naming the new tag", async () => {
+    const retag = dir("retag");
+    await fs.mkdir(path.join(retag, "data"), { recursive: true });
+    await fs.writeFile(path.join(retag, "data", "hello.txt"), "hello\n");
+    const tagOf = async (): Promise<unknown> =>
+      JSON.parse(await fs.readFile(path.join(dir("retag-out"), "index.json"), "utf8")).manifests[0].annotations["org.opencontainers.image.ref.name"];
+    await writeSpec(retag, { ...goodSpec, tag: "one" });
+    expect((await runCli(["build", retag, "--out", dir("retag-out")])).code).toBe(0);
+    expect(await tagOf()).toBe("one");
+    await writeSpec(retag, { ...goodSpec, tag: "two" });
+    expect((await runCli(["build", retag, "--out", dir("retag-out")])).code).toBe(0);
+    expect(await tagOf()).toBe("two");
+  });
+
   test("a first build that fails leaves nothing behind", async () => {
     const result = await runCli(["build", folder(), "--out", dir("never-built")]);
     expect(result.code).toBe(1);

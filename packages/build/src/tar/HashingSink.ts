@@ -18,13 +18,14 @@ export interface SinkOptions {
   readonly hash?: boolean;
 }
 
-export const POOL_CHUNKS = 8;
+export const POOL_CHUNKS = 4;
 
 export class HashingSink {
   private readonly recycle: boolean;
   private readonly hashing: boolean;
   private readonly free: Buffer[] = [];
   private allocated = 1;
+  private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
   private chunk: Buffer = Buffer.allocUnsafe(CHUNK_SIZE);
   private used = 0;
@@ -89,7 +90,9 @@ export class HashingSink {
       this.throwIfFailed();
       const free = this.free.pop();
       if (free !== undefined) return free;
-      if (this.allocated < POOL_CHUNKS) {
+      // Never wait when no write is under way: nothing would ever come back (the caller holds
+      // the other chunks), so the pool grows by one instead.
+      if (this.allocated < POOL_CHUNKS || this.inFlight === 0) {
         this.allocated++;
         return Buffer.allocUnsafe(CHUNK_SIZE);
       }
@@ -109,7 +112,9 @@ export class HashingSink {
     this.throwIfFailed();
     if (this.recycle) {
       // The pool bounds what is queued; the chunk comes back once it is on its way to disk.
+      this.inFlight++;
       this.out.write(data, () => {
+        this.inFlight--;
         this.free.push(chunk);
         this.wake();
       });

@@ -23,6 +23,9 @@ export interface DiskContent {
   readonly _tag: "Disk";
   readonly path: Uint8Array | string;
   readonly unchanged?: FileIdentity;
+  // Sees the file's bytes, in order, as they go into the archive: to hash a file on the same
+  // read (the build checks each blob it archives into image.oci.tar this way).
+  readonly onData?: (bytes: Uint8Array) => void;
 }
 
 export interface FileIdentity {

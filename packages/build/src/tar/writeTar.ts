@@ -9,7 +9,10 @@ import { reasonOf } from "./TarError.ts";
 import type { DiskContent, FileContent, TarItem } from "./TarItem.ts";
 import { CHUNK_SIZE, HashingSink } from "./HashingSink.ts";
 import type { SinkOptions } from "./HashingSink.ts";
-import { END_OF_ARCHIVE, encodeTarHeader, tarPadding } from "./tarHeader.ts";
+import { BLOCK_SIZE, END_OF_ARCHIVE, encodeTarHeader, tarPaddingSize } from "./tarHeader.ts";
+
+// Padding is copied into the sink's chunk, so one block of zeros serves every file.
+const ZERO_BLOCK = new Uint8Array(BLOCK_SIZE);
 import { compareTarPaths } from "./tarOrder.ts";
 
 export interface TarDigest {
@@ -77,7 +80,7 @@ const writeAll = async (items: TarItems, sink: HashingSink): Promise<E.Either<Ta
     if (item.right.content !== undefined && entry._tag === "File") {
       const error = await writeContent(entry, item.right.content, sink);
       if (error !== undefined) return E.left(error);
-      await sink.push(tarPadding(entry.size));
+      await sink.push(ZERO_BLOCK.subarray(0, tarPaddingSize(entry.size)));
     }
   }
   await sink.push(END_OF_ARCHIVE);
@@ -144,6 +147,7 @@ const copySmall = async (entry: FileEntry, content: DiskContent, diskPath: strin
       return { _tag: "Unreadable", path: shown, operation: "read", reason: reasonOf(e) };
     }
     if (filled < size) return { _tag: "FileChanged", path: shown, reason: `it ended after ${filled} of ${size} bytes` };
+    content.onData?.(space.subarray(0, size));
     sink.commit(size);
     return changeOf(entry, content, fstatSync(fd, { bigint: true }), shown);
   } finally {
@@ -161,7 +165,7 @@ const copyLarge = async (entry: FileEntry, content: DiskContent, diskPath: strin
     return { _tag: "Unreadable", path: shown, operation: "open", reason: reasonOf(e) };
   }
   try {
-    const copied = await streamChunks(handle, entry.size, sink);
+    const copied = await streamChunks(handle, entry.size, sink, content.onData);
     if (copied < entry.size) return { _tag: "FileChanged", path: shown, reason: `it ended after ${copied} of ${entry.size} bytes` };
     return changeOf(entry, content, await handle.stat({ bigint: true }), shown);
   } catch (e) {
@@ -187,7 +191,7 @@ const readFully = async (handle: fs.FileHandle, buffer: Buffer, position: bigint
 
 // Hands the file to the sink in chunks, reading the next one while the current one is hashed
 // and written; returns how many bytes there were (less than `size` if the file ended early).
-const streamChunks = async (handle: fs.FileHandle, size: bigint, sink: HashingSink): Promise<bigint> => {
+const streamChunks = async (handle: fs.FileHandle, size: bigint, sink: HashingSink, onData: DiskContent["onData"]): Promise<bigint> => {
   type Chunk = { readonly data: Buffer; readonly chunk: Buffer; readonly complete: boolean };
   const readAt = async (position: bigint): Promise<Chunk> => {
     const want = size - position < BigInt(CHUNK_SIZE) ? Number(size - position) : CHUNK_SIZE;
@@ -202,6 +206,7 @@ const streamChunks = async (handle: fs.FileHandle, size: bigint, sink: HashingSi
       const { data, chunk, complete }: Chunk = await ahead;
       copied += BigInt(data.length);
       ahead = complete && copied < size ? readAt(copied) : undefined;
+      onData?.(data);
       await sink.pushOwned(data, chunk);
     }
     return copied;

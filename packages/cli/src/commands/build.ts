@@ -35,6 +35,7 @@ const render = (program: Program, result: BuildResult, json: boolean): string =>
           manifest: result.manifest,
           descriptors: result.descriptors,
           cache: { layers: result.layers.map((l) => ({ layer: l.layer, digest: l.digest, source: l.source })), archive: result.archive },
+          timings: result.timings,
         },
         null,
         2,

@@ -1,0 +1,59 @@
+import * as O from "fp-ts/lib/Option.js";
+
+// What the build cache remembers, one small JSON file per key.
+//
+// A layer record: the layer tar whose key (layerKey.ts) it is filed under has this digest and
+// size; the blob itself is taken from the previous build DIR points at.
+export interface LayerRecord {
+  readonly _tag: "Layer";
+  readonly digest: string; // "sha256:<64 hex>"
+  readonly size: number;
+}
+
+// An archive record: image.oci.tar for the layout whose key (archiveKey.ts) it is filed under
+// is the file with this identity in the previous build. Its bytes are never hashed, so the
+// file is recognised by what lstat says: same inode, size and mtime means nobody rewrote it.
+export interface ArchiveRecord {
+  readonly _tag: "Archive";
+  readonly size: number;
+  readonly dev: string; // bigints as decimal strings: JSON has no 64-bit integers
+  readonly ino: string;
+  readonly mtimeNs: string;
+}
+
+export type CacheRecord = LayerRecord | ArchiveRecord;
+
+export const layerRecord = (digest: string, size: number): LayerRecord => ({ _tag: "Layer", digest, size });
+
+export const archiveRecord = (stat: { readonly size: bigint; readonly dev: bigint; readonly ino: bigint; readonly mtimeNs: bigint }): ArchiveRecord => ({
+  _tag: "Archive",
+  size: Number(stat.size),
+  dev: String(stat.dev),
+  ino: String(stat.ino),
+  mtimeNs: String(stat.mtimeNs),
+});
+
+// Whether a file's lstat is the one an archive record describes.
+export const isRecordedArchive = (record: ArchiveRecord, stat: { readonly size: bigint; readonly dev: bigint; readonly ino: bigint; readonly mtimeNs: bigint }): boolean =>
+  BigInt(record.size) === stat.size && record.dev === String(stat.dev) && record.ino === String(stat.ino) && record.mtimeNs === String(stat.mtimeNs);
+
+const isSize = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+const isDecimal = (v: unknown): v is string => typeof v === "string" && /^[0-9]{1,40}$/.test(v);
+
+// A record read back from disk: anything unexpected (a half-written file, an older format,
+// hand edits) is no record at all, so the layer is simply built again.
+export const decodeCacheRecord = (text: string): O.Option<CacheRecord> => {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return O.none;
+  }
+  if (typeof value !== "object" || value === null) return O.none;
+  const r = value as Record<string, unknown>;
+  if (r["_tag"] === "Layer" && typeof r["digest"] === "string" && /^sha256:[0-9a-f]{64}$/.test(r["digest"]) && isSize(r["size"]))
+    return O.some(layerRecord(r["digest"], r["size"]));
+  if (r["_tag"] === "Archive" && isSize(r["size"]) && isDecimal(r["dev"]) && isDecimal(r["ino"]) && isDecimal(r["mtimeNs"]))
+    return O.some({ _tag: "Archive", size: r["size"], dev: r["dev"], ino: r["ino"], mtimeNs: r["mtimeNs"] });
+  return O.none;
+};
