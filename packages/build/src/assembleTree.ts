@@ -261,13 +261,14 @@ const nodeBase = (copy: Copy, found: Found): Pick<TreeNode, "mode" | "uid" | "gi
 // A file, symlink or special file of a copied tree.
 const placeLeaf = (copy: Copy, found: Found, links: Map<string, string[]>): BuildError | undefined => {
   const { disk, shown, key, stat: s } = found;
+  // GNU tar turns every repeated non-folder inode into a hard link, symlinks included.
+  if (s.nlink > 1n && (s.isFile() || s.isSymbolicLink())) {
+    const inode = `${s.dev}:${s.ino}`;
+    const keys = links.get(inode);
+    if (keys === undefined) links.set(inode, [key]);
+    else keys.push(key);
+  }
   if (s.isFile()) {
-    if (s.nlink > 1n) {
-      const inode = `${s.dev}:${s.ino}`;
-      const keys = links.get(inode);
-      if (keys === undefined) links.set(inode, [key]);
-      else keys.push(key);
-    }
     const identity = { dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs };
     return copy.place({ ...nodeBase(copy, found), key, data: { _tag: "File", from: { _tag: "Disk", path: disk, identity } } }, { at: copy.at, copied: shown });
   }
