@@ -209,6 +209,11 @@ const table: readonly Row[] = [
     expected: () => ["index.json manifests: expected Array<Descriptor>, found an object"],
   },
   {
+    name: "an index.json of 17 MiB (never read whole)",
+    tamper: (w) => writeFile(path.join(w.dir, "index.json"), Buffer.alloc(17 * 1024 * 1024, 0x20)),
+    expected: () => [`index.json: blob of ${17 * 1024 * 1024} bytes is too large for a JSON document (limit ${16 * 1024 * 1024}); not read`],
+  },
+  {
     name: "a missing index.json",
     tamper: (w) => unlink(path.join(w.dir, "index.json")),
     expected: () => ["index.json: missing file"],

@@ -19,7 +19,7 @@ import type { LayoutIssue } from "./LayoutIssue.ts";
 import { atField, atFile, follow } from "./LayoutLocation.ts";
 import type { FieldLocation, LayoutLocation } from "./LayoutLocation.ts";
 import { inspectPath, readBytes } from "./layoutFs.ts";
-import { decodeAt, mediaTypeChecks, ownMediaType, parseJson, probeBlob, readDocument, unknownBlob } from "./readBlob.ts";
+import { decodeAt, documentSizeLimit, mediaTypeChecks, ownMediaType, parseJson, probeBlob, readDocument, unknownBlob } from "./readBlob.ts";
 import type { BlobContext, BlobProbe } from "./readBlob.ts";
 
 /**
@@ -77,6 +77,8 @@ const readRootDocument = <A>(
         case "Other":
           return W.withIssues(O.none, [{ _tag: "NotARegularFile", at, expected: "file" }]);
         case "File":
+          // The same cap as for JSON blobs: a tampered index.json is never read into memory whole.
+          if (state.size > documentSizeLimit) return W.withIssues(O.none, [{ _tag: "DocumentTooLarge", at, size: state.size, limit: documentSizeLimit }]);
           return pipe(
             W.fromIO(readBytes(file)),
             W.chain((bytes) => parseJson(at, bytes)),
