@@ -23,6 +23,7 @@ import { cachedArchive } from "./cache/cachedArchive.ts";
 import type { CacheMode, CachedLayer, LayerSource, LayerTars } from "./cache/cachedLayer.ts";
 import { cachedLayer } from "./cache/cachedLayer.ts";
 import { digestLayerTar } from "./cache/digestLayerTar.ts";
+import { outputOutsideSources } from "./outputOutsideSources.ts";
 import { discardBuildDir, publishBuildDir, startBuildDir } from "./publishOutput.ts";
 import { writeLayoutArchive, writeLayerTar } from "./writeTreeTar.ts";
 
@@ -308,7 +309,8 @@ export const buildImage = (program: Program, options: BuildOptions, dependencies
   const mode = options.cache ?? "use";
   const width = Math.max(1, options.parallelism ?? Math.min(4, availableParallelism()));
   return pipe(
-    mode === "off" ? TE.right<BuildError, O.Option<BuildCache>>(O.none) : pipe(openBuildCache(options.out), TE.map(O.some)),
+    TE.fromEither(outputOutsideSources(program, options.sourceRoot, options.out)),
+    TE.chain(() => (mode === "off" ? TE.right<BuildError, O.Option<BuildCache>>(O.none) : pipe(openBuildCache(options.out), TE.map(O.some)))),
     TE.chain((cache) =>
       pipe(
         startBuildDir(options.out),

@@ -100,6 +100,19 @@ describe("a spec whose source is missing", () => {
     expect(await tagOf()).toBe("two");
   });
 
+  test("refuses an --out inside a copied source folder, which would copy earlier builds into the layer", async () => {
+    const site = dir("out-inside");
+    await fs.mkdir(path.join(site, "data"), { recursive: true });
+    await fs.writeFile(path.join(site, "data", "hello.txt"), "hello\n");
+    await writeSpec(site, { name: "inside", layers: [{ name: "all", source: "." }] });
+    const result = await runCli(["build", site, "--out", path.join(site, "out", "inside")]);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({
+      code: 1,
+      stderr: `assemble-rootfs-all layers[0].source: /: the output ${path.join(site, "out", "inside")} lies inside the copied source .; choose an --out outside it\n`,
+    });
+    expect((await fs.readdir(site)).sort()).toEqual(["data", "image.json"]);
+  });
+
   test("a first build that fails leaves nothing behind", async () => {
     const result = await runCli(["build", folder(), "--out", dir("never-built")]);
     expect(result.code).toBe(1);
