@@ -32,4 +32,4 @@ export const formatBuildError = (error: BuildError): readonly string[] => {
 export const isEnvironmentError = (error: BuildError): boolean => error._tag === "Io";
 
 // One line for a thrown I/O error: the errno code and the first line of the message.
-export { reasonOf } from "./tar/TarError.ts";
+export { reasonOf } from "@ocistage/tar";

@@ -1,4 +1,4 @@
-import type { FileIdentity } from "./tar/TarItem.ts";
+import type { FileIdentity } from "@ocistage/tar";
 
 // A layer's file tree as the build sees it: nothing is copied to a scratch folder; each node
 // says where its bytes come from, so the tar writer reads every input exactly once.

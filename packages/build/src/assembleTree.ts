@@ -8,7 +8,7 @@ import type { BuildError } from "./BuildError.ts";
 import type { LayerTree, TreeNode } from "./LayerTree.ts";
 import { compareTreeOrder, displayKey, joinKey, keyOfUtf8, parentKey } from "./LayerTree.ts";
 import { SYMLINK_MODE, normaliseMode } from "./normaliseMode.ts";
-import { showPath } from "./tar/TarError.ts";
+import { showPath } from "@ocistage/tar";
 
 type Assemble = StepOf<"AssembleRootfs">;
 type CopyEntry = Extract<RootfsEntry, { _tag: "Copy" }>;

@@ -5,7 +5,7 @@ export * from "./blobStore.ts";
 export * from "./buildImage.ts";
 export * from "./normaliseMode.ts";
 export * from "./publishOutput.ts";
-export * from "./layout/index.ts";
+export * from "@ocistage/layout";
 export * from "./dockerContext/index.ts";
 export type { CacheMode, LayerSource } from "./cache/cachedLayer.ts";
 export { cacheDirOf } from "./cache/buildCache.ts";

@@ -12,13 +12,13 @@ import type { TreeNode } from "./LayerTree.ts";
 import { bytesOfKey, compareTreeOrder } from "./LayerTree.ts";
 import type { StoredBlob } from "./blobStore.ts";
 import { adoptBlobFile, blobsDir } from "./blobStore.ts";
-import type { TarItem } from "./tar/TarItem.ts";
-import { bytesContent, diskContent, fileItem, metadataItem } from "./tar/TarItem.ts";
-import { directoryEntry, fileEntry, hardLinkEntry, symlinkEntry } from "./tar/TarEntry.ts";
-import { describeTarError, showPath } from "./tar/TarError.ts";
-import type { TarError } from "./tar/TarError.ts";
-import { writeTarFile, writeTarFileUnhashed } from "./tar/writeTar.ts";
-import type { TarItems } from "./tar/writeTar.ts";
+import type { TarItem } from "@ocistage/tar";
+import { bytesContent, diskContent, fileItem, metadataItem } from "@ocistage/tar";
+import { directoryEntry, fileEntry, hardLinkEntry, symlinkEntry } from "@ocistage/tar";
+import { describeTarError, showPath } from "@ocistage/tar";
+import type { TarError } from "@ocistage/tar";
+import { writeTarFile, writeTarFileUnhashed } from "@ocistage/tar";
+import type { TarItems } from "@ocistage/tar";
 
 // A tree node as the tar writer takes it: the header, and for a file where its bytes are.
 export const tarItemOf = (node: TreeNode, mtime: number): TarItem => {

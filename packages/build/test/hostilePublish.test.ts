@@ -12,7 +12,7 @@ import { decodeSpec } from "@ocistage/spec";
 import { formatBuildError } from "../src/BuildError.ts";
 import type { BuildResult } from "../src/buildImage.ts";
 import { buildImage } from "../src/buildImage.ts";
-import { formatLayoutIssue, verifyLayout } from "../src/layout/index.ts";
+import { formatLayoutIssue, verifyLayout } from "@ocistage/layout";
 import { storeDirOf } from "../src/publishOutput.ts";
 import { makeTempDir, removeTempDir } from "./support/tempDir.ts";
 

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GNU_TAR } from "./fixtures/tar/harness.ts";
+import { GNU_TAR } from "../../tar/test/fixtures/tar/harness.ts";
 import { requireFile } from "./support/requireTools.ts";
 import { CLI_BIN, REPO_ROOT, cliEnv, runCli } from "./support/runCli.ts";
 import { runProcess } from "./support/runProcess.ts";

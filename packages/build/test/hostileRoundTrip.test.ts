@@ -20,10 +20,10 @@ import { formatBuildError } from "../src/BuildError.ts";
 import { assembleTree, orderedNodes } from "../src/assembleTree.ts";
 import { buildImage } from "../src/buildImage.ts";
 import { normaliseMode } from "../src/normaliseMode.ts";
-import { canonicalTarOptions, encodeTarHeader } from "../src/tar/index.ts";
+import { canonicalTarOptions, encodeTarHeader } from "@ocistage/tar";
 import { tarItemOf } from "../src/writeTreeTar.ts";
-import type { TreeSpec } from "./fixtures/tar/harness.ts";
-import { GNU_TAR, gnuTarHead, join, makeTree, parseArchive } from "./fixtures/tar/harness.ts";
+import type { TreeSpec } from "../../tar/test/fixtures/tar/harness.ts";
+import { GNU_TAR, gnuTarHead, join, makeTree, parseArchive } from "../../tar/test/fixtures/tar/harness.ts";
 import { makeTempDir, removeTempDir } from "./support/tempDir.ts";
 
 const MiB = 1024 * 1024;

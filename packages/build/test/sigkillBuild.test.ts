@@ -10,7 +10,7 @@ import { createReadStream, promises as fs } from "node:fs";
 import * as path from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatLayoutIssue, verifyLayout } from "../src/layout/index.ts";
+import { formatLayoutIssue, verifyLayout } from "@ocistage/layout";
 import { CLI_BIN, REPO_ROOT, cliEnv, runCli } from "./support/runCli.ts";
 import { makeTempDir, removeTempDir } from "./support/tempDir.ts";
 

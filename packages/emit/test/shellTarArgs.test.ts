@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 // The build does not export its tar flags from the package root, and emit may not depend on the
 // build at run time; this test reads them from the source so the two lists cannot drift.
-import { GNU_TAR_FIXED_ARGS, gnuTarCreateArgs } from "../../build/src/tar/TarOptions.ts";
+import { GNU_TAR_FIXED_ARGS, gnuTarCreateArgs } from "@ocistage/tar";
 import { SHELL_GNU_TAR_FIXED_ARGS } from "../src/index.ts";
 import { gnuTarCreateWords } from "../src/shell/gnuTarArgs.ts";
 

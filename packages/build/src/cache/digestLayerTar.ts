@@ -5,9 +5,9 @@ import { Writable } from "node:stream";
 import type { BuildError } from "../BuildError.ts";
 import type { TreeNode } from "../LayerTree.ts";
 import type { StoredBlob } from "../blobStore.ts";
-import { describeTarError, showPath } from "../tar/TarError.ts";
-import type { TarError } from "../tar/TarError.ts";
-import { writeTar } from "../tar/writeTar.ts";
+import { describeTarError, showPath } from "@ocistage/tar";
+import type { TarError } from "@ocistage/tar";
+import { writeTar } from "@ocistage/tar";
 import { tarItemOf } from "../writeTreeTar.ts";
 
 // The layer tar's digest and size without writing it anywhere: --verify-inputs reads and

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { canonicalTarOptions, normaliseTarMode, SYMLINK_TAR_MODE } from "../src/tar/index.ts";
+import { canonicalTarOptions, normaliseTarMode, SYMLINK_TAR_MODE } from "../src/index.ts";
 import { differenceOf, fastTempBase, gnuTar, isRoot, makeTree, ourTar, parseArchive, removeTempDirs, tempDir } from "./fixtures/tar/harness.ts";
 
 afterAll(removeTempDirs);

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { canonicalTarOptions, compareTarPaths, sortTarEntries } from "../src/tar/index.ts";
+import { canonicalTarOptions, compareTarPaths, sortTarEntries } from "../src/index.ts";
 import { gnuTar, makeTree, parseArchive, removeTempDirs, tempDir } from "./fixtures/tar/harness.ts";
 
 afterAll(removeTempDirs);

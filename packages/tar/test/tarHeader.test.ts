@@ -1,6 +1,6 @@
 import * as E from "fp-ts/lib/Either.js";
 import { describe, expect, it } from "vitest";
-import type { TarEntry } from "../src/tar/index.ts";
+import type { TarEntry } from "../src/index.ts";
 import {
   archiveName,
   directoryEntry,
@@ -13,7 +13,7 @@ import {
   tarPadding,
   tarPaddingSize,
   validateTarEntry,
-} from "../src/tar/index.ts";
+} from "../src/index.ts";
 
 const b = (s: string): Buffer => Buffer.from(s, "latin1");
 const text = (bytes: Uint8Array, from: number, to: number): string => Buffer.from(bytes.subarray(from, to)).toString("latin1");

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { canonicalTarOptions, walkTree } from "../src/tar/index.ts";
+import { canonicalTarOptions, walkTree } from "../src/index.ts";
 import { differenceOf, fastTempBase, gnuTar, removeTempDirs, tempDir, writeItems } from "./fixtures/tar/harness.ts";
 
 afterAll(removeTempDirs);

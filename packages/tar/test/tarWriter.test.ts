@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { Writable } from "node:stream";
 import * as E from "fp-ts/lib/Either.js";
 import { afterAll, describe, expect, it } from "vitest";
-import type { TarError, TarItem } from "../src/tar/index.ts";
+import type { TarError, TarItem } from "../src/index.ts";
 import {
   bytesContent,
   canonicalTarOptions,
@@ -24,7 +24,7 @@ import {
   writeTar,
   writeTarFile,
   writeTarFileUnhashed,
-} from "../src/tar/index.ts";
+} from "../src/index.ts";
 import type { TreeSpec } from "./fixtures/tar/harness.ts";
 import { Capture, differenceOf, gnuTar, gnuTarHead, makeTree, removeTempDirs, tempDir, writeItems } from "./fixtures/tar/harness.ts";
 

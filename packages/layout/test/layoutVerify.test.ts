@@ -5,9 +5,9 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MediaType } from "@ocistage/oci";
 import type { Digest, Json } from "@ocistage/oci";
-import { formatLayoutIssue } from "../src/layout/formatLayoutIssue.ts";
-import type { LayoutIssue } from "../src/layout/LayoutIssue.ts";
-import { verifyLayout } from "../src/layout/verifyLayout.ts";
+import { formatLayoutIssue } from "../src/formatLayoutIssue.ts";
+import type { LayoutIssue } from "../src/LayoutIssue.ts";
+import { verifyLayout } from "../src/verifyLayout.ts";
 import { putJson, sha256, sha256File, writeLayout } from "./fixtures/layout/writeLayout.ts";
 import type { LayoutTweaks, WrittenLayout } from "./fixtures/layout/writeLayout.ts";
 

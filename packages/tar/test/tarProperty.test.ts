@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { canonicalTarOptions } from "../src/tar/index.ts";
+import { canonicalTarOptions } from "../src/index.ts";
 import type { TreeSpec } from "./fixtures/tar/harness.ts";
 import { differenceOf, fastTempBase, GNU_TAR, gnuTar, isRoot, join, makeTree, ourTar, removeTempDirs, tempDir, withUmask } from "./fixtures/tar/harness.ts";
 

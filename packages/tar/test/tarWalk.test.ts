@@ -4,8 +4,8 @@ import * as net from "node:net";
 import * as path from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { afterAll, describe, expect, it } from "vitest";
-import type { TarError, TarItem } from "../src/tar/index.ts";
-import { canonicalTarOptions, describeTarError, walkTree, writeTar } from "../src/tar/index.ts";
+import type { TarError, TarItem } from "../src/index.ts";
+import { canonicalTarOptions, describeTarError, walkTree, writeTar } from "../src/index.ts";
 import { Capture, isRoot, makeTree, removeTempDirs, tempDir } from "./fixtures/tar/harness.ts";
 
 afterAll(removeTempDirs);

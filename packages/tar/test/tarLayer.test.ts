@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { TarOptions } from "../src/tar/index.ts";
-import { canonicalTarOptions, GNU_TAR_CANONICAL_ARGS, gnuTarCreateArgs } from "../src/tar/index.ts";
+import type { TarOptions } from "../src/index.ts";
+import { canonicalTarOptions, GNU_TAR_CANONICAL_ARGS, gnuTarCreateArgs } from "../src/index.ts";
 import type { TreeSpec } from "./fixtures/tar/harness.ts";
 import { differenceOf, gnuTar, isRoot, makeTree, ourTar, parseArchive, removeTempDirs, tempDir, withUmask } from "./fixtures/tar/harness.ts";
 
