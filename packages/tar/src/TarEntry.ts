@@ -21,17 +21,30 @@ interface EntryCommon {
   readonly mtime: number;
 }
 
-export interface FileEntry extends EntryCommon {
+// An extended attribute as GNU tar records it (a PAX `SCHILY.xattr.NAME=VALUE` record): the name
+// in the form listxattr(2) gives it ("security.capability"), the value as raw bytes. Only the
+// pax format carries them (TarFormat.ts); hard links never do, as GNU tar writes them.
+export interface TarXattr {
+  readonly name: string;
+  readonly value: Uint8Array;
+}
+
+// Present only when non-empty, so an entry without any is the same value it always was.
+interface WithXattrs {
+  readonly xattrs?: readonly TarXattr[];
+}
+
+export interface FileEntry extends EntryCommon, WithXattrs {
   readonly _tag: "File";
   // bigint because layers hold files over 8 GiB (and 2^53 bytes).
   readonly size: bigint;
 }
 
-export interface DirectoryEntry extends EntryCommon {
+export interface DirectoryEntry extends EntryCommon, WithXattrs {
   readonly _tag: "Directory";
 }
 
-export interface SymlinkEntry extends EntryCommon {
+export interface SymlinkEntry extends EntryCommon, WithXattrs {
   readonly _tag: "Symlink";
   // Stored verbatim: relative or absolute, it is never resolved.
   readonly linkTarget: Uint8Array;
@@ -47,24 +60,27 @@ export type TarEntry = FileEntry | DirectoryEntry | SymlinkEntry | HardLinkEntry
 
 export type EntryMetadata = Pick<EntryCommon, "mode" | "uid" | "gid" | "mtime">;
 
-export const fileEntry = (path: Uint8Array, metadata: EntryMetadata, size: bigint | number): FileEntry => ({
+export const fileEntry = (path: Uint8Array, metadata: EntryMetadata, size: bigint | number, xattrs: readonly TarXattr[] = []): FileEntry => ({
   _tag: "File",
   path,
   ...pickMetadata(metadata),
   size: BigInt(size),
+  ...xattrsField(xattrs),
 });
 
-export const directoryEntry = (path: Uint8Array, metadata: EntryMetadata): DirectoryEntry => ({
+export const directoryEntry = (path: Uint8Array, metadata: EntryMetadata, xattrs: readonly TarXattr[] = []): DirectoryEntry => ({
   _tag: "Directory",
   path,
   ...pickMetadata(metadata),
+  ...xattrsField(xattrs),
 });
 
-export const symlinkEntry = (path: Uint8Array, metadata: EntryMetadata, linkTarget: Uint8Array): SymlinkEntry => ({
+export const symlinkEntry = (path: Uint8Array, metadata: EntryMetadata, linkTarget: Uint8Array, xattrs: readonly TarXattr[] = []): SymlinkEntry => ({
   _tag: "Symlink",
   path,
   ...pickMetadata(metadata),
   linkTarget,
+  ...xattrsField(xattrs),
 });
 
 export const hardLinkEntry = (path: Uint8Array, metadata: EntryMetadata, linkTarget: Uint8Array): HardLinkEntry => ({
@@ -75,6 +91,10 @@ export const hardLinkEntry = (path: Uint8Array, metadata: EntryMetadata, linkTar
 });
 
 const pickMetadata = (m: EntryMetadata): EntryMetadata => ({ mode: m.mode, uid: m.uid, gid: m.gid, mtime: m.mtime });
+const xattrsField = (xattrs: readonly TarXattr[]): WithXattrs => (xattrs.length === 0 ? {} : { xattrs });
+
+// The extended attributes an entry carries ([] for a hard link, which never carries any).
+export const xattrsOf = (entry: TarEntry): readonly TarXattr[] => (entry._tag === "HardLink" ? [] : (entry.xattrs ?? []));
 
 export const matchTarEntry =
   <R>(handlers: { readonly [K in TarEntry["_tag"]]: (entry: Extract<TarEntry, { _tag: K }>) => R }) =>
@@ -129,6 +149,19 @@ const metadataProblem = (entry: TarEntry): string | undefined => {
   return undefined;
 };
 
+// GNU tar percent-encodes "=" and "%" in a record's keyword and this writer does not, so such
+// names (which no file system in use gives) are refused rather than written differently.
+const xattrProblem = (entry: TarEntry): string | undefined => {
+  const names = new Set<string>();
+  for (const { name } of xattrsOf(entry)) {
+    if (!/^[\x21-\x7e]+$/.test(name) || name.includes("=") || name.includes("%"))
+      return `extended attribute name ${JSON.stringify(name)} is not printable ASCII without "=" and "%"`;
+    if (names.has(name)) return `extended attribute ${name} is given twice`;
+    names.add(name);
+  }
+  return undefined;
+};
+
 const kindProblem = (entry: TarEntry): string | undefined =>
   matchTarEntry<string | undefined>({
     File: (e) => pathProblem(e.path, false) ?? (e.size < 0n || e.size > MAX_TAR_FILE_SIZE ? `size ${e.size} is not within 0..2^63-1` : undefined),
@@ -145,6 +178,6 @@ const kindProblem = (entry: TarEntry): string | undefined =>
 
 // Whether GNU tar could have written this entry: the header encoder assumes it.
 export const validateTarEntry = (entry: TarEntry): E.Either<TarError, TarEntry> => {
-  const reason = kindProblem(entry) ?? metadataProblem(entry);
+  const reason = kindProblem(entry) ?? metadataProblem(entry) ?? xattrProblem(entry);
   return reason === undefined ? E.right(entry) : E.left({ _tag: "InvalidEntry", path: entry.path, reason });
 };

@@ -1,6 +1,8 @@
 import * as E from "fp-ts/lib/Either.js";
 import { MAX_TAR_ID } from "./TarEntry.ts";
 import type { TarError } from "./TarError.ts";
+import type { TarFormat } from "./TarFormat.ts";
+import { GNU_TAR_PAX_ARGS } from "./TarFormat.ts";
 import { GNU_TAR_MODE_CHANGE } from "./tarMode.ts";
 
 // The knobs of a layer tar, shared by the tree walker (which applies them to what lstat says)
@@ -12,6 +14,8 @@ export interface TarOptions {
   readonly owner: TarOwner | "keep";
   // `normalise`: --mode='go=u,go-w' (see tarMode.ts); `keep`: the permission bits on disk.
   readonly modes: "normalise" | "keep";
+  // "gnu" when absent. "pax" also records each entry's security.capability (TarFormat.ts).
+  readonly format?: TarFormat;
 }
 
 export interface TarOwner {
@@ -53,8 +57,12 @@ export const GNU_TAR_FIXED_ARGS: readonly string[] = ["--format=gnu", "-b1", "--
 export const gnuTarCreateArgs = (options: TarOptions, directory: string, archive = "-"): readonly string[] =>
   argsWith(`@${options.mtime}`, options, directory, archive);
 
+// GNU_TAR_FIXED_ARGS, with the pax format's flags in place of --format=gnu when asked for.
+const fixedArgs = (format: TarFormat | undefined): readonly string[] =>
+  format === "pax" ? [...GNU_TAR_PAX_ARGS, ...GNU_TAR_FIXED_ARGS.filter((a) => a !== "--format=gnu")] : GNU_TAR_FIXED_ARGS;
+
 const argsWith = (mtime: string, options: Omit<TarOptions, "mtime">, directory: string, archive: string): readonly string[] => [
-  ...GNU_TAR_FIXED_ARGS,
+  ...fixedArgs(options.format),
   ...(options.owner === "keep" ? [] : [`--owner=${options.owner.uid}`, `--group=${options.owner.gid}`]),
   `--mtime=${mtime}`,
   ...(options.modes === "normalise" ? [`--mode=${GNU_TAR_MODE_CHANGE}`] : []),

@@ -13,14 +13,16 @@ export const END_OF_ARCHIVE: Uint8Array = new Uint8Array(2 * BLOCK_SIZE);
 
 // A field of 100 bytes holds a name of up to 100 bytes (no NUL needed). Longer names and link
 // targets go into a ././@LongLink block before the header, and the field keeps the first 100.
-const NAME_FIELD_SIZE = 100;
+export const NAME_FIELD_SIZE = 100;
 
-const TYPE_FLAG = { File: 0x30, HardLink: 0x31, Symlink: 0x32, Directory: 0x35 } as const;
+export const TYPE_FLAG = { File: 0x30, HardLink: 0x31, Symlink: 0x32, Directory: 0x35 } as const;
 const GNU_LONGNAME = 0x4c; // 'L': the next header's name
 const GNU_LONGLINK = 0x4b; // 'K': the next header's link target
 
 // "ustar  \0": the old GNU magic and version, which --format=gnu writes.
 const GNU_MAGIC = Uint8Array.from([0x75, 0x73, 0x74, 0x61, 0x72, 0x20, 0x20, 0x00]);
+// "ustar\0" "00": POSIX's magic and version, which --format=posix writes.
+export const POSIX_MAGIC = Uint8Array.from([0x75, 0x73, 0x74, 0x61, 0x72, 0x00, 0x30, 0x30]);
 const LONG_LINK_NAME = new TextEncoder().encode("././@LongLink");
 const DOT_SLASH = Uint8Array.from([0x2e, 0x2f]);
 const DOT = Uint8Array.from([0x2e]);
@@ -37,9 +39,11 @@ const OFFSET = {
   typeflag: 156,
   linkname: 157,
   magic: 257,
+  devmajor: 329,
+  devminor: 337,
 } as const;
 
-const concat = (parts: readonly Uint8Array[]): Uint8Array => {
+export const concat = (parts: readonly Uint8Array[]): Uint8Array => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -78,7 +82,7 @@ const sealChecksum = (block: Uint8Array): Uint8Array => {
   return block;
 };
 
-interface HeaderFields {
+export interface HeaderFields {
   readonly name: Uint8Array;
   readonly mode: number;
   readonly uid: number;
@@ -87,11 +91,16 @@ interface HeaderFields {
   readonly mtime: number;
   readonly typeflag: number;
   readonly linkname: Uint8Array | undefined;
+  // GNU_MAGIC unless given.
+  readonly magic?: Uint8Array;
+  // Whether devmajor/devminor hold zeros ("0000000\0"), as --format=posix writes them for
+  // every member, rather than staying NUL.
+  readonly deviceNumbers?: boolean;
 }
 
-// uname/gname stay empty: --numeric-owner. devmajor/devminor and the GNU extension fields
-// (atime, ctime, sparse map) stay NUL for these entry types.
-const headerBlock = (fields: HeaderFields): Uint8Array => {
+// uname/gname stay empty: --numeric-owner. devmajor/devminor (unless asked for) and the GNU
+// extension fields (atime, ctime, sparse map) stay NUL for these entry types.
+export const headerBlock = (fields: HeaderFields): Uint8Array => {
   const block = new Uint8Array(BLOCK_SIZE);
   block.set(fields.name.subarray(0, NAME_FIELD_SIZE), OFFSET.name);
   writeNumericField(block, OFFSET.mode, 8, fields.mode);
@@ -101,7 +110,11 @@ const headerBlock = (fields: HeaderFields): Uint8Array => {
   writeNumericField(block, OFFSET.mtime, 12, fields.mtime);
   block[OFFSET.typeflag] = fields.typeflag;
   if (fields.linkname !== undefined) block.set(fields.linkname.subarray(0, NAME_FIELD_SIZE), OFFSET.linkname);
-  block.set(GNU_MAGIC, OFFSET.magic);
+  block.set(fields.magic ?? GNU_MAGIC, OFFSET.magic);
+  if (fields.deviceNumbers === true) {
+    writeNumericField(block, OFFSET.devmajor, 8, 0);
+    writeNumericField(block, OFFSET.devminor, 8, 0);
+  }
   return sealChecksum(block);
 };
 

@@ -1,7 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import { lstatSync, readdirSync, readlinkSync, statSync } from "node:fs";
 import type { BigIntStats } from "node:fs";
-import type { EntryMetadata } from "./TarEntry.ts";
+import type { EntryMetadata, TarXattr } from "./TarEntry.ts";
 import { directoryEntry, fileEntry, hardLinkEntry, symlinkEntry } from "./TarEntry.ts";
 import type { SpecialFileKind, TarError } from "./TarError.ts";
 import { reasonOf } from "./TarError.ts";
@@ -10,6 +10,7 @@ import { diskContent, fileItem, metadataItem } from "./TarItem.ts";
 import type { TarOptions } from "./TarOptions.ts";
 import { validateTarOptions } from "./TarOptions.ts";
 import { normaliseTarMode } from "./tarMode.ts";
+import { readCapability } from "./readCapability.ts";
 
 // Walks a directory on disk the way `tar -C root --sort=name ... .` does and yields its entries
 // in archive order (tarOrder.ts), with GNU tar's rules applied:
@@ -17,7 +18,9 @@ import { normaliseTarMode } from "./tarMode.ts";
 // - symlinks are recorded, never followed (the root itself is followed, as `-C` does);
 // - a non-directory with more than one link becomes a HardLink to the first path it was seen
 //   at, the way GNU tar does it, symlinks included;
-// - sockets, FIFOs and devices are errors (GNU tar would skip sockets and archive the others).
+// - sockets, FIFOs and devices are errors (GNU tar would skip sockets and archive the others);
+// - in the pax format, each entry's security.capability, as --xattrs-include=security.capability
+//   reads it (hard links excepted, as GNU tar writes them: the first path carries it).
 // Problems are yielded as Left values, and the walk goes on, so a caller may collect all of them;
 // writeTar stops at the first. Memory: one sorted listing per directory on the current path,
 // plus the paths of hard-linked files whose other links have not been seen yet.
@@ -29,6 +32,7 @@ type Child = { readonly disk: Buffer; readonly path: Uint8Array; readonly stat: 
 type Listing = Generator<Child, void, undefined>;
 
 const SLASH = Buffer.from("/");
+const DOT_SUFFIX = Buffer.from("/.");
 
 const unreadable = (path: Uint8Array, operation: string, e: unknown): TarError => ({ _tag: "Unreadable", path, operation, reason: reasonOf(e) });
 
@@ -94,20 +98,33 @@ class HardLinks {
   }
 }
 
+// The extended attributes GNU tar records in the pax format (none in the gnu format), with an
+// error naming the entry as the walk does.
+const xattrsAt = (disk: Buffer, path: Uint8Array, isSymlink: boolean, options: TarOptions): E.Either<TarError, readonly TarXattr[]> =>
+  options.format !== "pax"
+    ? E.right([])
+    : E.mapLeft((error: TarError): TarError => (error._tag === "Unreadable" ? { ...error, path } : error))(readCapability(disk, isSymlink));
+
 const itemOf = (child: Child, stat: BigIntStats, options: TarOptions, links: HardLinks): E.Either<TarError, TarItem> => {
   const metadata = metadataOf(stat, options);
   const firstPath = stat.isDirectory() ? undefined : links.seen(stat, child.path);
   if (firstPath !== undefined) return E.right(metadataItem(hardLinkEntry(child.path, metadata, firstPath)));
-  if (stat.isFile()) return E.right(fileItem(fileEntry(child.path, metadata, stat.size), diskContent(child.disk, identityOf(stat))));
-  if (stat.isSymbolicLink()) {
-    try {
-      const target = readlinkSync(child.disk, { encoding: "buffer" });
-      return E.right(metadataItem(symlinkEntry(child.path, metadata, target)));
-    } catch (e) {
-      return E.left(unreadable(child.path, "read symlink", e));
-    }
+  if (!stat.isFile() && !stat.isSymbolicLink()) return E.left({ _tag: "UnsupportedFileType", path: child.path, kind: kindOf(stat) });
+  const xattrs = xattrsAt(child.disk, child.path, stat.isSymbolicLink(), options);
+  if (E.isLeft(xattrs)) return xattrs;
+  if (stat.isFile()) return E.right(fileItem(fileEntry(child.path, metadata, stat.size, xattrs.right), diskContent(child.disk, identityOf(stat))));
+  try {
+    const target = readlinkSync(child.disk, { encoding: "buffer" });
+    return E.right(metadataItem(symlinkEntry(child.path, metadata, target, xattrs.right)));
+  } catch (e) {
+    return E.left(unreadable(child.path, "read symlink", e));
   }
-  return E.left({ _tag: "UnsupportedFileType", path: child.path, kind: kindOf(stat) });
+};
+
+// A directory's entry. The root is read through "/.", which -C follows even when it is a symlink.
+const directoryItem = (disk: Buffer, path: Uint8Array, stat: BigIntStats, options: TarOptions): E.Either<TarError, TarItem> => {
+  const xattrs = xattrsAt(path.length === 0 ? Buffer.concat([disk, DOT_SUFFIX]) : disk, path, false, options);
+  return E.map((found: readonly TarXattr[]) => metadataItem(directoryEntry(path, metadataOf(stat, options), found)))(xattrs);
 };
 
 async function* walk(root: Buffer, options: TarOptions): AsyncGenerator<E.Either<TarError, TarItem>, void, undefined> {
@@ -121,7 +138,7 @@ async function* walk(root: Buffer, options: TarOptions): AsyncGenerator<E.Either
     return yield E.left(unreadable(root, "stat", e));
   }
   if (!rootStat.isDirectory()) return yield E.left({ _tag: "NotADirectory", path: root });
-  yield E.right(metadataItem(directoryEntry(rootPath, metadataOf(rootStat, options))));
+  yield directoryItem(root, rootPath, rootStat, options);
 
   const links = new HardLinks();
   const stack: Listing[] = [];
@@ -149,7 +166,7 @@ async function* walk(root: Buffer, options: TarOptions): AsyncGenerator<E.Either
     }
     const stat = child.stat.right;
     if (stat.isDirectory()) {
-      yield E.right(metadataItem(directoryEntry(child.path, metadataOf(stat, options))));
+      yield directoryItem(child.disk, child.path, stat, options);
       const error = enter(child.disk, child.path);
       if (error !== undefined) yield E.left(error);
       continue;

@@ -3,13 +3,15 @@ import type * as TE from "fp-ts/lib/TaskEither.js";
 import { closeSync, constants, createWriteStream, fstatSync, openSync, promises as fs, readSync } from "node:fs";
 import type { Writable } from "node:stream";
 import type { FileEntry } from "./TarEntry.ts";
-import { validateTarEntry } from "./TarEntry.ts";
+import { validateTarEntry, xattrsOf } from "./TarEntry.ts";
 import type { TarError } from "./TarError.ts";
 import { reasonOf } from "./TarError.ts";
 import type { DiskContent, FileContent, TarItem } from "./TarItem.ts";
 import { CHUNK_SIZE, HashingSink } from "./HashingSink.ts";
 import type { SinkOptions } from "./HashingSink.ts";
 import { BLOCK_SIZE, END_OF_ARCHIVE, encodeTarHeader, tarPaddingSize } from "./tarHeader.ts";
+import { encodePaxHeader } from "./paxHeader.ts";
+import type { TarFormat } from "./TarFormat.ts";
 
 // Padding is copied into the sink's chunk, so one block of zeros serves every file.
 const ZERO_BLOCK = new Uint8Array(BLOCK_SIZE);
@@ -19,6 +21,11 @@ export interface TarDigest {
   // sha256 of the uncompressed tar: a layer's diff_id, and its blob digest when uncompressed.
   readonly digest: `sha256:${string}`;
   readonly size: number;
+}
+
+// How to write: the sink's knobs, and the archive format ("gnu" when absent; TarFormat.ts).
+export interface WriteOptions extends SinkOptions {
+  readonly format?: TarFormat;
 }
 
 // Plain items (a virtual tree the build assembled) or Either values (a walk, which may fail).
@@ -33,39 +40,41 @@ const asEither = (item: TarItem | E.Either<TarError, TarItem>): E.Either<TarErro
 // Left item, invalid entry or unreadable/changed file stops the write with that error.
 // The writer ends `out` on success and destroys it on failure, so a consumer never mistakes a
 // partial archive for a whole one. Memory stays at a chunk or two, whatever the layer size.
+// In the gnu format an entry with extended attributes is an error: GNU tar cannot write one.
 export const writeTar =
-  (items: TarItems, out: Writable, options: SinkOptions = {}): TE.TaskEither<TarError, TarDigest> =>
+  (items: TarItems, out: Writable, options: WriteOptions = {}): TE.TaskEither<TarError, TarDigest> =>
   async () => {
     const sink = new HashingSink(out, options);
-    const result = await writeAll(items, sink).catch((e: unknown) => E.left<TarError, TarDigest>({ _tag: "WriteFailed", reason: reasonOf(e) }));
+    const result = await writeAll(items, sink, options.format ?? "gnu").catch((e: unknown) => E.left<TarError, TarDigest>({ _tag: "WriteFailed", reason: reasonOf(e) }));
     if (E.isLeft(result)) out.destroy();
     return result;
   };
 
 // writeTar into a file, which is complete and closed when the task succeeds and removed when it
 // fails.
-export const writeTarFile = (items: TarItems, path: string): TE.TaskEither<TarError, TarDigest> => writeFile(items, path, true);
+export const writeTarFile = (items: TarItems, path: string, format: TarFormat = "gnu"): TE.TaskEither<TarError, TarDigest> => writeFile(items, path, true, format);
 
 // The same file without its digest, for an archive nobody needs the hash of (image.oci.tar):
 // hashing is most of the main thread's work when the data is in the page cache.
 export const writeTarFileUnhashed =
   (items: TarItems, path: string): TE.TaskEither<TarError, number> =>
   async () =>
-    E.map((digest: TarDigest) => digest.size)(await writeFile(items, path, false)());
+    E.map((digest: TarDigest) => digest.size)(await writeFile(items, path, false, "gnu")());
 
 const writeFile =
-  (items: TarItems, path: string, hash: boolean): TE.TaskEither<TarError, TarDigest> =>
+  (items: TarItems, path: string, hash: boolean, format: TarFormat): TE.TaskEither<TarError, TarDigest> =>
   async () => {
     const out = createWriteStream(path);
     const closed = new Promise<void>((resolve) => out.once("close", () => resolve()));
     // A file stream is done with a chunk once it is written: the sink may reuse it.
-    const result = await writeTar(items, out, { recycle: true, hash })();
+    const result = await writeTar(items, out, { recycle: true, hash, format })();
     await closed;
     if (E.isLeft(result)) await fs.rm(path, { force: true });
     return result;
   };
 
-const writeAll = async (items: TarItems, sink: HashingSink): Promise<E.Either<TarError, TarDigest>> => {
+const writeAll = async (items: TarItems, sink: HashingSink, format: TarFormat): Promise<E.Either<TarError, TarDigest>> => {
+  const encode = format === "pax" ? encodePaxHeader : encodeTarHeader;
   let previous: Uint8Array | undefined;
   for await (const next of items) {
     const item = asEither(next);
@@ -76,7 +85,9 @@ const writeAll = async (items: TarItems, sink: HashingSink): Promise<E.Either<Ta
     if (previous !== undefined && compareTarPaths(previous, entry.path) >= 0)
       return E.left({ _tag: "OutOfOrder", previous, path: entry.path });
     previous = entry.path;
-    await sink.push(encodeTarHeader(entry));
+    if (format === "gnu" && xattrsOf(entry).length > 0)
+      return E.left({ _tag: "InvalidEntry", path: entry.path, reason: "extended attributes need the pax format (GNU tar records them only with --format=posix)" });
+    await sink.push(encode(entry));
     if (item.right.content !== undefined && entry._tag === "File") {
       const error = await writeContent(entry, item.right.content, sink);
       if (error !== undefined) return E.left(error);
