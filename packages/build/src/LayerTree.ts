@@ -1,4 +1,4 @@
-import type { FileIdentity } from "@ocistage/tar";
+import type { FileIdentity, TarXattr } from "@ocistage/tar";
 
 // A layer's file tree as the build sees it: nothing is copied to a scratch folder; each node
 // says where its bytes come from, so the tar writer reads every input exactly once.
@@ -21,6 +21,8 @@ export interface TreeNode {
   readonly uid: number;
   readonly gid: number;
   readonly origin: string; // the spec entry that made it, for error messages
+  // A copied node's security.capability (copiedXattrs.ts); absent when it has none.
+  readonly xattrs?: readonly TarXattr[];
 }
 
 export type LayerTree = ReadonlyMap<string, TreeNode>;

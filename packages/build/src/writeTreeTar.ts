@@ -18,24 +18,26 @@ import { directoryEntry, fileEntry, hardLinkEntry, symlinkEntry } from "@ocistag
 import { describeTarError, showPath } from "@ocistage/tar";
 import type { TarError } from "@ocistage/tar";
 import { writeTarFile, writeTarFileUnhashed } from "@ocistage/tar";
-import type { TarItems } from "@ocistage/tar";
+import type { TarFormat, TarItems } from "@ocistage/tar";
+import { layerTarFormat } from "./layerTarFormat.ts";
 
 // A tree node as the tar writer takes it: the header, and for a file where its bytes are.
 export const tarItemOf = (node: TreeNode, mtime: number): TarItem => {
   const meta = { mode: node.mode, uid: node.uid, gid: node.gid, mtime };
   const name = bytesOfKey(node.key);
+  const xattrs = node.xattrs ?? [];
   switch (node.data._tag) {
     case "Directory":
-      return metadataItem(directoryEntry(name, meta));
+      return metadataItem(directoryEntry(name, meta, xattrs));
     case "Symlink":
-      return metadataItem(symlinkEntry(name, meta, node.data.target));
+      return metadataItem(symlinkEntry(name, meta, node.data.target, xattrs));
     case "HardLink":
       return metadataItem(hardLinkEntry(name, meta, bytesOfKey(node.data.target)));
     case "File": {
       const from = node.data.from;
       return from._tag === "Disk"
-        ? fileItem(fileEntry(name, meta, from.identity.size), diskContent(from.path, from.identity))
-        : fileItem(fileEntry(name, meta, from.bytes.byteLength), bytesContent(from.bytes));
+        ? fileItem(fileEntry(name, meta, from.identity.size, xattrs), diskContent(from.path, from.identity))
+        : fileItem(fileEntry(name, meta, from.bytes.byteLength, xattrs), bytesContent(from.bytes));
     }
   }
 };
@@ -66,11 +68,11 @@ const tarFailure =
 
 // Streams the items into a temporary file inside the layout, hashing on the way (one pass), and
 // moves the finished file into blobs/sha256 under its digest.
-const tarIntoStore = (layout: string, items: TarItems, at: string, fail: (error: TarError) => BuildError): TE.TaskEither<BuildError, StoredBlob> => {
+const tarIntoStore = (layout: string, items: TarItems, format: TarFormat, at: string, fail: (error: TarError) => BuildError): TE.TaskEither<BuildError, StoredBlob> => {
   const temporary = path.join(layout, `.tmp-tar-${process.pid}-${Math.random().toString(36).slice(2)}`);
   return pipe(
     TE.tryCatch(() => fs.mkdir(blobsDir(layout), { recursive: true }), (e): BuildError => ({ _tag: "Io", at, path: layout, reason: reasonOf(e) })),
-    TE.chain(() => pipe(writeTarFile(items, temporary), TE.mapLeft(fail))),
+    TE.chain(() => pipe(writeTarFile(items, temporary, format), TE.mapLeft(fail))),
     TE.chain((blob) => adoptBlobFile(layout, temporary, { digest: blob.digest, size: Number(blob.size) }, at)),
     TE.orElse((error) => pipe(TE.fromTask(() => fs.rm(temporary, { force: true })), TE.chain(() => TE.left<BuildError, StoredBlob>(error)))),
   );
@@ -80,7 +82,7 @@ const tarIntoStore = (layout: string, items: TarItems, at: string, fail: (error:
 // synchronous calls straight into its pooled chunks (writeTar.ts): for 50,000 files of 1 GiB that
 // is half the CPU time of reading each into a buffer of its own first, and 60 MB less memory.
 export const writeLayerTar = (layout: string, nodes: readonly TreeNode[], mtime: number, at: string): TE.TaskEither<BuildError, StoredBlob> =>
-  tarIntoStore(layout, lazyItems(nodes, mtime), at, tarFailure(at, nodes));
+  tarIntoStore(layout, lazyItems(nodes, mtime), layerTarFormat(nodes), at, tarFailure(at, nodes));
 
 // One item at a time, as the writer asks: a layer of 100,000 files never holds 100,000 headers.
 function* lazyItems(nodes: readonly TreeNode[], mtime: number): Generator<TarItem, void, undefined> {

@@ -40,7 +40,8 @@ if (stale()) {
     platform: "node",
     format: "esm",
     target: "node20",
-    external: ["esbuild"],
+    // fs-xattr loads its native addon from beside its own index.js, so it stays a package.
+    external: ["esbuild", "fs-xattr"],
     banner: { js: "import { createRequire as __ocistageRequire } from 'node:module'; const require = __ocistageRequire(import.meta.url);" },
     logLevel: "error",
   });

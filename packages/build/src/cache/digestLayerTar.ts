@@ -9,6 +9,7 @@ import { describeTarError, showPath } from "@ocistage/tar";
 import type { TarError } from "@ocistage/tar";
 import { writeTar } from "@ocistage/tar";
 import { tarItemOf } from "../writeTreeTar.ts";
+import { layerTarFormat } from "../layerTarFormat.ts";
 
 // The layer tar's digest and size without writing it anywhere: --verify-inputs reads and
 // hashes every input this way, and writes the blob only when the digest is not the cached one
@@ -18,7 +19,7 @@ export const digestLayerTar = (nodes: readonly TreeNode[], mtime: number, at: st
     writeTar(
       nodes.map((n) => E.right(tarItemOf(n, mtime))),
       new Writable({ write: (_chunk, _encoding, done) => done() }),
-      { recycle: true }, // the null sink keeps no chunk
+      { recycle: true, format: layerTarFormat(nodes) }, // the null sink keeps no chunk
     ),
     TE.bimap(
       (error: TarError): BuildError =>

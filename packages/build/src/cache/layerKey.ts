@@ -6,14 +6,16 @@ import type { TreeNode } from "../LayerTree.ts";
 
 // Bump when the layer tar the build writes for the same tree changes (a tar writer fix), so
 // no record made by an older writer is ever reused.
-export const LAYER_KEY_VERSION = "ocistage-layer-key/1";
+// 2: a node's extended attributes (security.capability) are part of the key and of the tar.
+export const LAYER_KEY_VERSION = "ocistage-layer-key/2";
 
 // A layer's cache key: everything its tar depends on, without reading any file's data.
 // - the program's fragment for the layer: the assemble-rootfs and tar-layer steps (entries,
 //   owners, modes, the mtime / SOURCE_DATE_EPOCH, the media type);
 // - every node of the assembled tree, in tar order: its path, kind, mode, owner, link target,
 //   and for a file on disk where it is and what lstat said of it (size, mtime, ctime, inode,
-//   device). A write to a file moves its ctime (which no user can set back) and a replaced
+//   device), and the extended attributes it keeps (copiedXattrs.ts), names and raw values.
+//   A write to a file moves its ctime (which no user can set back) and a replaced
 //   file has a new inode, so a content change almost always changes the key; --verify-inputs
 //   covers the rest by re-reading.
 // Fields are length-prefixed bytes and fixed-width integers, so two different trees never
@@ -28,6 +30,12 @@ export const layerKey = (assemble: StepOf<"AssembleRootfs">, tar: StepOf<"TarLay
     key.u32(node.mode);
     key.u32(node.uid);
     key.u32(node.gid);
+    const xattrs = node.xattrs ?? [];
+    key.u32(xattrs.length);
+    for (const { name, value } of xattrs) {
+      key.text(name);
+      key.bytes(value);
+    }
     const data = node.data;
     switch (data._tag) {
       case "Directory":

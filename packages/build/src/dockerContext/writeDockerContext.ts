@@ -9,6 +9,7 @@ import { displayKey } from "../LayerTree.ts";
 import { assembleTree, orderedNodes } from "../assembleTree.ts";
 import { describeTarError } from "@ocistage/tar";
 import { writeTarFile } from "@ocistage/tar";
+import { layerTarFormat } from "../layerTarFormat.ts";
 import { tarItemOf } from "../writeTreeTar.ts";
 import type { DockerContextError } from "./DockerContextError.ts";
 import type { DockerContextLayerRequest, DockerContextOptions, DockerContextRequest, DockerContextResult } from "./DockerContextRequest.ts";
@@ -65,7 +66,7 @@ const writeLayer = (layer: DockerContextLayerRequest, options: DockerContextOpti
           );
         case "AddTar":
           return pipe(
-            writeTarFile(orderedNodes(tree).map((node) => E.right(tarItemOf(node, layer.mtime))), out),
+            writeTarFile(orderedNodes(tree).map((node) => E.right(tarItemOf(node, layer.mtime))), out, layerTarFormat(orderedNodes(tree))),
             TE.mapLeft((error): DockerContextError => ({ _tag: "Io", path: `${at} ${out}`, reason: describeTarError(error) })),
             TE.map(() => tree.size),
           );
