@@ -4,6 +4,7 @@ import { ownerWord, uniformOwner } from "./layerOwners.ts";
 import { pathWord, shellQuote } from "./shellQuote.ts";
 import { sourceChildWord, sourceWord } from "./sourcePath.ts";
 import { writeContentCommands } from "./writeContent.ts";
+import { refuseCapabilitiesCommand } from "./capabilityCommands.ts";
 
 type Assemble = StepOf<"AssembleRootfs">;
 type Copy = Extract<RootfsEntry, { _tag: "Copy" }>;
@@ -91,7 +92,13 @@ export const assembleRootfsCommands = (step: Assemble): string =>
     `root=${scratchRootWord(step.layer)}`,
     `mkdir -- "$root"`,
     ...placeCommands(step),
-    ...(uniformOwner(step) === undefined ? ["# owners (this layer mixes them, so the tree itself carries them)", ...ownerCommands(step)] : []),
+    ...(uniformOwner(step) === undefined
+      ? [
+          "# owners (this layer mixes them, so the tree itself carries them)",
+          ...(step.entries.some((e) => e._tag === "Copy") ? [refuseCapabilitiesCommand(step.layer)] : []),
+          ...ownerCommands(step),
+        ]
+      : []),
     "# modes: copies normalised (owner bits kept, group/other = owner minus write, no special bits), then the spec's",
     ...modeCommands(step),
   ].join("\n");

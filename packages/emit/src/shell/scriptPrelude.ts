@@ -2,6 +2,7 @@ import type { Program, StepOf } from "@ocistage/program";
 import { layersNeedingRoot } from "./layerOwners.ts";
 import { commentText } from "./shellQuote.ts";
 import { isRelativeSource } from "./sourcePath.ts";
+import { CAPABILITY_HELPERS } from "./capabilityCommands.ts";
 
 // What the top of the script needs to know about the program.
 export interface ScriptNeeds {
@@ -130,18 +131,20 @@ ${
   needs.hasCopies
     ? `
 # copy_in SOURCE PATH: a file, symlink or folder as it is: symlinks not followed, hard links
-# kept, modes kept for now (owners and modes are set below); a folder merges into a folder
-# that is there already (the root, or one a destination implied)
+# kept, extended attributes kept (tar keeps only file capabilities), modes kept for now (owners
+# and modes are set below); a folder merges into a folder that is there already (the root, or
+# one a destination implied)
 copy_in() {
   exists "$1" || die "the source $1 does not exist"
   if is_dir "$2"; then
     is_dir "$1" || die "the source $1 is not a folder, but its destination is one"
-    cp -R -P --preserve=mode,links -- "$1/." "$2"
+    cp -R -P --preserve=mode,links,xattr -- "$1/." "$2" || copy_failed "$1"
   else
     fresh "$2"
-    cp -R -P --preserve=mode,links -- "$1" "$2"
+    cp -R -P --preserve=mode,links,xattr -- "$1" "$2" || copy_failed "$1"
   fi
 }
+${CAPABILITY_HELPERS}
 
 # normalise_modes PATH: the build's rule for copied things: owner bits kept, group and other
 # get the owner's bits without write, no setuid/setgid/sticky; symlinks are left alone

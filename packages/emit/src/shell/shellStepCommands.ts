@@ -4,6 +4,7 @@ import type { Program, StepHandlers, StepOf } from "@ocistage/program";
 import { matchStep } from "@ocistage/program";
 import { assembleRootfsCommands, scratchRootWord } from "./assembleRootfsCommands.ts";
 import { gnuTarCreateWords } from "./gnuTarArgs.ts";
+import { tarLayerCommand } from "./capabilityCommands.ts";
 import { digestSlot, jsonTemplate, printfTemplate, sizeSlot } from "./jsonTemplate.ts";
 import type { Slot } from "./jsonTemplate.ts";
 import { uniformOwner } from "./layerOwners.ts";
@@ -33,10 +34,10 @@ const handlers = (program: Program): StepHandlers<string> => {
       if (assemble === undefined) throw new Error(`bug: layer ${step.layer} is tarred but never assembled`);
       const vars = variablesOf(variables, step.layer);
       const tarFile = pathWord("scratch", `layer-${step.layer}.tar`);
-      const words = gnuTarCreateWords(uniformOwner(assemble) ?? "keep", step.mtime, scratchRootWord(step.layer), tarFile);
+      const hasCopies = assemble.entries.some((e) => e._tag === "Copy");
       return [
-        `tar_layer ${shellQuote(step.layer)} ${words.join(" ")}`,
-        ...(assemble.entries.some((e) => e._tag === "Copy") ? [`refuse_special ${shellQuote(step.layer)} ${tarFile}`] : []),
+        tarLayerCommand(step.layer, uniformOwner(assemble) ?? "keep", step.mtime, scratchRootWord(step.layer), tarFile, hasCopies),
+        ...(hasCopies ? [`refuse_special ${shellQuote(step.layer)} ${tarFile}`] : []),
         `put_blob ${tarFile}`,
         `${vars.hex}=$blob_hex ${vars.size}=$blob_size`,
       ].join("\n");
