@@ -51,12 +51,15 @@ refuse_capabilities() {
   fi
 }`;
 
-// The tar_layer call of a layer: a layer with copies is tarred in the pax format when its
-// scratch tree holds a capability (the build's layerTarFormat), else in the gnu format.
+// The tar_layer call of a layer: the gnu format, as always; a layer with copies (and one owner)
+// whose scratch tree holds a capability is then tarred again, over it, in the pax format (the
+// build's layerTarFormat). Twice for such a layer only, so other layers' commands stay the same.
 export const tarLayerCommand = (layer: string, owner: Owner | "keep", mtime: number, rootWord: string, tarFile: string, hasCopies: boolean): string => {
   const tarLayer = (format: "gnu" | "pax"): string => `tar_layer ${shellQuote(layer)} ${gnuTarCreateWords(owner, mtime, rootWord, tarFile, format).join(" ")}`;
-  if (!hasCopies) return tarLayer("gnu");
-  return [`if first_capability ${rootWord} .; then`, `  ${tarLayer("pax")}`, "else", `  ${tarLayer("gnu")}`, "fi"].join("\n");
+  // Owners kept from the scratch tree: it was chown'ed, after refuse_capabilities made sure
+  // no capability would be lost, so there is none to find.
+  if (!hasCopies || owner === "keep") return tarLayer("gnu");
+  return [tarLayer("gnu"), `if first_capability ${rootWord} .; then`, `  ${tarLayer("pax")}`, "fi"].join("\n");
 };
 
 // For a layer with copies whose scratch tree is chown'ed: stop on a capability first.
