@@ -17,14 +17,23 @@ import type { BuildJson } from "./support/buildExample.ts";
 import { buildSpec } from "./support/buildExample.ts";
 import { blobPath } from "./support/layoutFiles.ts";
 import { requireRoot, requireTools } from "./support/requireTools.ts";
-import { runOk } from "./support/runProcess.ts";
+import type { ProcessResult } from "./support/runProcess.ts";
+import { runOk, runProcess } from "./support/runProcess.ts";
+import { podmanEnv } from "./support/podmanEnv.ts";
 import { makeTempDir, removeTempDir } from "./support/tempDir.ts";
 
 const SPEC = {
   name: "capable",
   tag: "latest",
   layers: [
-    { name: "tools", files: [{ source: "ping", destination: "/bin/ping", mode: "0755" }, { source: "plain", destination: "/bin/plain" }] },
+    {
+      name: "tools",
+      files: [
+        { source: "ping", destination: "/bin/ping", mode: "0755" },
+        { source: "ping-without", destination: "/opt/without/ping", mode: "0755" }, // busybox goes by its name
+        { source: "plain", destination: "/bin/plain" },
+      ],
+    },
     { name: "data", files: [{ source: "data", destination: "/srv/data" }] },
   ],
 };
@@ -50,6 +59,7 @@ describe.runIf(requireTools("setcap", "getcap", "tar", "umoci", "busybox") && re
     await fs.copyFile("/bin/busybox", at("ping"));
     await fs.chmod(at("ping"), 0o755);
     await runOk("setcap", ["cap_net_raw+ep", at("ping")]);
+    await fs.copyFile("/bin/busybox", at("ping-without"));
     await fs.writeFile(at("plain"), "no capabilities\n");
     await fs.mkdir(at("data"));
     await fs.writeFile(at("data/notes.txt"), "notes\n");
@@ -88,6 +98,18 @@ describe.runIf(requireTools("setcap", "getcap", "tar", "umoci", "busybox") && re
     expect(await getcap(path.join(bundle, "rootfs/bin/plain"))).toBe("");
   });
 
+  test.runIf(requireTools("podman", "runc"))("podman (containers/storage) runs it as uid 1000: ping works, the same binary without the capability is refused", async () => {
+    const podman = await podmanEnv(at("podman"));
+    const ping = (binary: string): Promise<ProcessResult> =>
+      runProcess("podman", [...podman.args, "run", "--rm", "--network", "none", "--user", "1000", "--entrypoint", binary, `oci:${at("out")}:latest`, "-c", "1", "127.0.0.1"], { env: podman.env });
+    const capable = await ping("/bin/ping");
+    expect(capable.code, capable.stderr).toBe(0);
+    expect(capable.stdout).toContain("1 packets transmitted, 1 packets received");
+    const without = await ping("/opt/without/ping");
+    expect(without.code).toBe(1);
+    expect(without.stderr).toContain("ping: permission denied (are you root?)");
+  });
+
   test("its layer is the pax format GNU tar writes for --xattrs; the layer without one stays gnu", async () => {
     expect(await magicOf(tools)).toBe(POSIX_MAGIC);
     expect(await magicOf(data)).toBe(GNU_MAGIC);
@@ -98,6 +120,9 @@ describe.runIf(requireTools("setcap", "getcap", "tar", "umoci", "busybox") && re
     await fs.mkdir(path.join(tree, "bin"), { recursive: true });
     // cp keeps the attribute only when asked (as root); the build's normalised modes are 0755/0644.
     await runOk("cp", ["--preserve=mode,xattr", at("ping"), path.join(tree, "bin/ping")]);
+    await fs.mkdir(path.join(tree, "opt/without"), { recursive: true });
+    await runOk("cp", ["--preserve=mode,xattr", at("ping-without"), path.join(tree, "opt/without/ping")]);
+    await runOk("chmod", ["0755", path.join(tree, "opt/without/ping")]);
     await runOk("cp", ["--preserve=mode,xattr", at("plain"), path.join(tree, "bin/plain")]);
     const archive = at("gnu-tar.tar");
     await runOk("tar", [
