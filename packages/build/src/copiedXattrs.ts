@@ -13,7 +13,7 @@ import type { TreeNode } from "./LayerTree.ts";
 export const copiedXattrs = (disk: Buffer, stat: BigIntStats, at: string, shown: string): BuildError | Pick<TreeNode, "xattrs"> => {
   const read = readCapability(disk, stat.isSymbolicLink());
   if (E.isLeft(read)) {
-    const reason = read.left._tag === "Unreadable" ? `cannot ${read.left.operation} it: ${read.left.reason}` : describeTarError(read.left);
+    const reason = read.left._tag === "Unreadable" ? `cannot ${read.left.operation}: ${read.left.reason}` : describeTarError(read.left);
     return { _tag: "SourceMissing", at, path: shown, reason };
   }
   return read.right.length === 0 ? {} : { xattrs: read.right };

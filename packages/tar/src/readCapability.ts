@@ -45,7 +45,7 @@ export const readCapability = (path: Uint8Array | string, isSymlink: boolean): E
     try {
       return E.right(readAt(typeof path === "string" ? path : bytes.toString("utf8")));
     } catch (e) {
-      return failed(`read the ${CAPABILITY_XATTR} attribute of`, e);
+      return failed(`read ${CAPABILITY_XATTR}`, e);
     }
   }
   let fd: number;
@@ -57,7 +57,7 @@ export const readCapability = (path: Uint8Array | string, isSymlink: boolean): E
   try {
     return E.right(readAt(`/proc/self/fd/${fd}`));
   } catch (e) {
-    return failed(`read the ${CAPABILITY_XATTR} attribute of`, e);
+    return failed(`read ${CAPABILITY_XATTR}`, e);
   } finally {
     closeSync(fd);
   }
