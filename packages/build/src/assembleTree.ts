@@ -274,13 +274,14 @@ const placeLeaf = (copy: Copy, found: Found, links: Map<string, string[]>): Buil
     if (keys === undefined) links.set(inode, [key]);
     else keys.push(key);
   }
-  if (!s.isFile() && !s.isSymbolicLink()) return { _tag: "SourceUnsupported", at: copy.at, path: shown, kind: kindOf(s) };
-  const xattrs = copiedXattrs(disk, s, copy.at, shown);
-  if ("_tag" in xattrs) return xattrs;
+  // A file's capability is read when its layer is tarred (fileCapabilities.ts).
   if (s.isFile()) {
     const identity = { dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs };
-    return copy.place({ ...nodeBase(copy, found), ...xattrs, key, data: { _tag: "File", from: { _tag: "Disk", path: disk, identity } } }, { at: copy.at, copied: shown });
+    return copy.place({ ...nodeBase(copy, found), key, data: { _tag: "File", from: { _tag: "Disk", path: disk, identity } } }, { at: copy.at, copied: shown });
   }
+  if (!s.isSymbolicLink()) return { _tag: "SourceUnsupported", at: copy.at, path: shown, kind: kindOf(s) };
+  const xattrs = copiedXattrs(disk, s, copy.at, shown);
+  if ("_tag" in xattrs) return xattrs;
   let target: Buffer;
   try {
     target = readlinkSync(disk, { encoding: "buffer" });

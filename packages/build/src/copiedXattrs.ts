@@ -9,6 +9,9 @@ import type { TreeNode } from "./LayerTree.ts";
 // `--xattrs --xattrs-include=security.capability` reads it, so the layer can keep it. Every other
 // attribute (user.*, security.selinux, ACLs) is dropped, as the README's Determinism section
 // says. Hard links carry none: the first path of the inode does (GNU tar's rule).
+// Folders and symlinks are read while the tree is assembled, so the cache key holds their
+// attributes; files when their layer is tarred (fileCapabilities.ts): a file's key has its ctime,
+// which setting or removing an attribute moves, and a no-op rebuild reads nothing more per file.
 // An attribute that cannot be read is an error naming the file as the spec reached it.
 export const copiedXattrs = (disk: Buffer, stat: BigIntStats, at: string, shown: string): BuildError | Pick<TreeNode, "xattrs"> => {
   const read = readCapability(disk, stat.isSymbolicLink());

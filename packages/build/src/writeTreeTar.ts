@@ -20,6 +20,7 @@ import type { TarError } from "@ocistage/tar";
 import { writeTarFile, writeTarFileUnhashed } from "@ocistage/tar";
 import type { TarFormat, TarItems } from "@ocistage/tar";
 import { layerTarFormat } from "./layerTarFormat.ts";
+import { withFileCapabilities } from "./fileCapabilities.ts";
 
 // A tree node as the tar writer takes it: the header, and for a file where its bytes are.
 export const tarItemOf = (node: TreeNode, mtime: number): TarItem => {
@@ -82,7 +83,10 @@ const tarIntoStore = (layout: string, items: TarItems, format: TarFormat, at: st
 // synchronous calls straight into its pooled chunks (writeTar.ts): for 50,000 files of 1 GiB that
 // is half the CPU time of reading each into a buffer of its own first, and 60 MB less memory.
 export const writeLayerTar = (layout: string, nodes: readonly TreeNode[], mtime: number, at: string): TE.TaskEither<BuildError, StoredBlob> =>
-  tarIntoStore(layout, lazyItems(nodes, mtime), layerTarFormat(nodes), at, tarFailure(at, nodes));
+  pipe(
+    TE.fromEither(withFileCapabilities(nodes, at)),
+    TE.chain((all) => tarIntoStore(layout, lazyItems(all, mtime), layerTarFormat(all), at, tarFailure(at, all))),
+  );
 
 // One item at a time, as the writer asks: a layer of 100,000 files never holds 100,000 headers.
 function* lazyItems(nodes: readonly TreeNode[], mtime: number): Generator<TarItem, void, undefined> {

@@ -193,4 +193,17 @@ describe.runIf(requireRoot("setting security.capability"))("the cache key of a l
     expect(without.source).toBe("built");
     expect(without.digest).toBe(first.digest);
   });
+
+  test.runIf(requireTools("setcap"))("holds a file's capability through its ctime: setcap on it rebuilds the layer, with the capability", async () => {
+    const first = await build();
+    expect((await build()).source).toBe("reused");
+    await runOk("setcap", ["cap_net_raw+ep", path.join(dir, "data/sub/f")]);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    const withCapability = await build();
+    expect(withCapability.source).toBe("built");
+    expect(withCapability.digest).not.toBe(first.digest);
+    const listing = (await runOk("tar", ["--xattrs", "--xattrs-include=*", "-tvvf", blobPath(path.join(dir, "out"), withCapability.digest)])).stdout;
+    expect(listing).toMatch(/\.\/srv\/data\/sub\/f\n {2}x: 20 security\.capability\n/);
+    expect((await build()).source).toBe("reused");
+  });
 });

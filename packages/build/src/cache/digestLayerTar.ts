@@ -10,11 +10,18 @@ import type { TarError } from "@ocistage/tar";
 import { writeTar } from "@ocistage/tar";
 import { tarItemOf } from "../writeTreeTar.ts";
 import { layerTarFormat } from "../layerTarFormat.ts";
+import { withFileCapabilities } from "../fileCapabilities.ts";
 
 // The layer tar's digest and size without writing it anywhere: --verify-inputs reads and
 // hashes every input this way, and writes the blob only when the digest is not the cached one
 // (a write costs more than the read and the hash together).
 export const digestLayerTar = (nodes: readonly TreeNode[], mtime: number, at: string): TE.TaskEither<BuildError, StoredBlob> =>
+  pipe(
+    TE.fromEither(withFileCapabilities(nodes, at)),
+    TE.chain((all) => digestNodes(all, mtime, at)),
+  );
+
+const digestNodes = (nodes: readonly TreeNode[], mtime: number, at: string): TE.TaskEither<BuildError, StoredBlob> =>
   pipe(
     writeTar(
       nodes.map((n) => E.right(tarItemOf(n, mtime))),

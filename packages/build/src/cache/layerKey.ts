@@ -14,8 +14,9 @@ export const LAYER_KEY_VERSION = "ocistage-layer-key/2";
 //   owners, modes, the mtime / SOURCE_DATE_EPOCH, the media type);
 // - every node of the assembled tree, in tar order: its path, kind, mode, owner, link target,
 //   and for a file on disk where it is and what lstat said of it (size, mtime, ctime, inode,
-//   device), and the extended attributes it keeps (copiedXattrs.ts), names and raw values.
-//   A write to a file moves its ctime (which no user can set back) and a replaced
+//   device), and a folder's or symlink's extended attributes (copiedXattrs.ts), names and raw
+//   values; a file's are read only when its layer is tarred, and setting or removing one moves
+//   its ctime, as a write to it does (which no user can set back), and a replaced
 //   file has a new inode, so a content change almost always changes the key; --verify-inputs
 //   covers the rest by re-reading.
 // Fields are length-prefixed bytes and fixed-width integers, so two different trees never

@@ -10,6 +10,7 @@ import { assembleTree, orderedNodes } from "../assembleTree.ts";
 import { describeTarError } from "@ocistage/tar";
 import { writeTarFile } from "@ocistage/tar";
 import { layerTarFormat } from "../layerTarFormat.ts";
+import { withFileCapabilities } from "../fileCapabilities.ts";
 import { tarItemOf } from "../writeTreeTar.ts";
 import type { DockerContextError } from "./DockerContextError.ts";
 import type { DockerContextLayerRequest, DockerContextOptions, DockerContextRequest, DockerContextResult } from "./DockerContextRequest.ts";
@@ -66,8 +67,14 @@ const writeLayer = (layer: DockerContextLayerRequest, options: DockerContextOpti
           );
         case "AddTar":
           return pipe(
-            writeTarFile(orderedNodes(tree).map((node) => E.right(tarItemOf(node, layer.mtime))), out, layerTarFormat(orderedNodes(tree))),
-            TE.mapLeft((error): DockerContextError => ({ _tag: "Io", path: `${at} ${out}`, reason: describeTarError(error) })),
+            TE.fromEither(withFileCapabilities(orderedNodes(tree), at)),
+            TE.mapLeft((error): DockerContextError => ({ _tag: "Build", error })),
+            TE.chain((nodes) =>
+              pipe(
+                writeTarFile(nodes.map((node) => E.right(tarItemOf(node, layer.mtime))), out, layerTarFormat(nodes)),
+                TE.mapLeft((error): DockerContextError => ({ _tag: "Io", path: `${at} ${out}`, reason: describeTarError(error) })),
+              ),
+            ),
             TE.map(() => tree.size),
           );
       }
