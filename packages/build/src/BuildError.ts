@@ -7,6 +7,8 @@ export type BuildError =
   | { readonly _tag: "DestinationConflict"; readonly at: string; readonly destination: string; readonly reason: string }
   | { readonly _tag: "SymlinkLoop"; readonly at: string; readonly path: string }
   | { readonly _tag: "Io"; readonly at: string; readonly path: string; readonly reason: string }
+  // The output folder cannot take a layout (a file, someone else's folder, another build's): the user's to fix.
+  | { readonly _tag: "OutputUnusable"; readonly path: string; readonly reason: string }
   | { readonly _tag: "VerifyFailed"; readonly issues: readonly string[] };
 
 export const formatBuildError = (error: BuildError): readonly string[] => {
@@ -23,6 +25,8 @@ export const formatBuildError = (error: BuildError): readonly string[] => {
       return [`${error.at}: ${error.path} is part of a symlink loop`];
     case "Io":
       return [`${error.at}: ${error.path}: ${error.reason}`];
+    case "OutputUnusable":
+      return [`--out ${error.path}: ${error.reason}`];
     case "VerifyFailed":
       return error.issues;
   }

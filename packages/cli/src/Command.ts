@@ -2,7 +2,7 @@
 export type Command =
   | { readonly _tag: "Help"; readonly verb?: string }
   | { readonly _tag: "Version" }
-  | { readonly _tag: "Build"; readonly spec: string; readonly out: string; readonly json: boolean; readonly verifyInputs: boolean; readonly noCache: boolean }
+  | { readonly _tag: "Build"; readonly spec: string; readonly out: string; readonly json: boolean; readonly verifyInputs: boolean; readonly noCache: boolean; readonly cacheDir?: string }
   | { readonly _tag: "Validate"; readonly spec: string; readonly json: boolean }
   | { readonly _tag: "Plan"; readonly spec: string; readonly format: "text" | "markdown" | "json" }
   | { readonly _tag: "DryRun"; readonly spec: string; readonly json: boolean }

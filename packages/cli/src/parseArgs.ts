@@ -73,7 +73,7 @@ export const parseArgs = (argv: readonly string[]): E.Either<CliError, Command> 
   const spec = (p: Parsed): E.Either<CliError, string> => one(p, "SPEC", verb);
   switch (verb) {
     case "build":
-      return verbWith(rest, ["--out"], ["--json", "--verify-inputs", "--no-cache"])((p) =>
+      return verbWith(rest, ["--out", "--cache-dir"], ["--json", "--verify-inputs", "--no-cache"])((p) =>
         E.map((s: string): Command => ({
           _tag: "Build",
           spec: s,
@@ -81,6 +81,7 @@ export const parseArgs = (argv: readonly string[]): E.Either<CliError, Command> 
           json: p.flags.has("--json"),
           verifyInputs: p.flags.has("--verify-inputs"),
           noCache: p.flags.has("--no-cache"),
+          ...optional("cacheDir", str(p, "--cache-dir")),
         }))(spec(p)),
       );
     case "validate":

@@ -3,8 +3,25 @@ import type { Owner, RootfsEntry } from "@ocistage/program";
 import { DEFAULT_DIR_MODE, DEFAULT_FILE_MODE } from "@ocistage/program";
 import type { FileEntry, LayerSpec, SpecIssue } from "@ocistage/spec";
 import { nameProblem, normaliseDestination } from "./normaliseDestination.ts";
+import { isJson } from "@ocistage/oci";
+import type { Json } from "@ocistage/oci";
 
 const entryDestination = (entry: FileEntry): string => ("directory" in entry ? entry.directory : entry.destination);
+
+// writers.writeJSON's bytes: compact, object keys sorted, numbers as ECMAScript prints them (one
+// spelling for every finite double, on every machine), so fractions are allowed here.
+const sortedJson = (value: Json): string => {
+  if (Array.isArray(value)) return `[${value.map(sortedJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const record = value as Readonly<Record<string, Json>>;
+    return `{${Object.keys(record).sort().map((k) => `${JSON.stringify(k)}:${sortedJson(record[k] as Json)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+};
+
+// writeShellScript's shape: the interpreter line, then the text as given.
+const SCRIPT_MODE = 0o755;
+const scriptText = (interpreter: string | undefined, text: string): string => `#!${interpreter ?? "/bin/sh"}\n${text}`;
 
 const entryOwner = (entry: FileEntry, layerOwner: Owner): Owner => ({
   uid: entry.uid ?? layerOwner.uid,
@@ -16,6 +33,8 @@ const toRootfsEntry = (entry: FileEntry, at: string, destination: string, owner:
     return { _tag: "Copy", at: `${at}.source`, source: entry.source, destination, owner, ...(entry.mode === undefined ? {} : { mode: entry.mode }) };
   if ("symlink" in entry) return { _tag: "Symlink", at: `${at}.symlink`, target: entry.symlink, destination, owner };
   if ("content" in entry) return { _tag: "Content", at: `${at}.content`, content: entry.content, destination, mode: entry.mode ?? DEFAULT_FILE_MODE, owner };
+  if ("json" in entry) return { _tag: "Content", at: `${at}.json`, content: sortedJson(entry.json as Json), destination, mode: entry.mode ?? DEFAULT_FILE_MODE, owner };
+  if ("script" in entry) return { _tag: "Content", at: `${at}.script`, content: scriptText(entry.interpreter, entry.script), destination, mode: entry.mode ?? SCRIPT_MODE, owner };
   return { _tag: "Directory", at: `${at}.directory`, destination, mode: entry.mode ?? DEFAULT_DIR_MODE, owner };
 };
 
@@ -48,6 +67,10 @@ export const lowerLayerEntries = (
       return;
     }
     const destination = normalised.right;
+    if ("json" in entry && !isJson(entry.json)) {
+      issues.push({ at: `${entryAt}.json`, message: "must be plain JSON data (objects, arrays, strings, finite numbers, booleans, null)" });
+      return;
+    }
     const otherName = "symlink" in entry ? nameProblem(entry.symlink, "a symlink target") : "source" in entry ? nameProblem(entry.source, "a path") : undefined;
     if (otherName !== undefined) {
       issues.push({ at: `${entryAt}.${"symlink" in entry ? "symlink" : "source"}`, message: otherName });

@@ -38,19 +38,29 @@ export const SymlinkEntry = strictType("symlink entry", { symlink: NonEmptyStrin
 export const ContentEntry = strictType("content entry", { content: t.string, destination: NonEmptyString }, { mode: Mode, ...Ownership });
 export const DirectoryEntry = strictType("directory entry", { directory: NonEmptyString }, { mode: Mode, ...Ownership });
 
+// `json` is written as canonical JSON (as nixpkgs' writers.writeJSON); `script` as a `#!` line plus
+// the text, mode 0755 (as writeShellScript). Both lower to inline files.
+export const JsonEntry = strictType("json entry", { json: t.unknown, destination: NonEmptyString }, { mode: Mode, ...Ownership });
+export const ScriptEntry = strictType("script entry", { script: t.string, destination: NonEmptyString }, { interpreter: NonEmptyString, mode: Mode, ...Ownership });
+
 export const FileEntry = keyedUnion("file entry", {
   source: CopyEntry,
   symlink: SymlinkEntry,
   content: ContentEntry,
   directory: DirectoryEntry,
+  json: JsonEntry,
+  script: ScriptEntry,
 });
 export type FileEntry = t.TypeOf<typeof FileEntry>;
 
-export const LayerSpec = strictType(
-  "layer",
-  { name: t.refinement(NonEmptyString, (s) => /^[a-z0-9][a-z0-9._-]*$/.test(s), "layer name ([a-z0-9][a-z0-9._-]*)") },
-  { source: NonEmptyString, files: t.readonlyArray(FileEntry), ...Ownership },
-);
+/** The pattern every layer name matches: it becomes part of step names and shell variables. */
+export const LAYER_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+export const LayerName = t.refinement(NonEmptyString, (s) => LAYER_NAME.test(s), "layer name ([a-z0-9][a-z0-9._-]*)");
+
+/** What a layer holds, without its name: shared by inline layers and a layout's `layers` record. */
+export const layerFields = { source: NonEmptyString, files: t.readonlyArray(FileEntry), ...Ownership };
+
+export const LayerSpec = strictType("layer", { name: LayerName }, layerFields);
 export type LayerSpec = t.TypeOf<typeof LayerSpec>;
 
 export const SmokeTest = strictType(
@@ -75,13 +85,23 @@ const arrayOrRecord = <A extends t.Mixed, R extends t.Mixed>(name: string, list:
     (a) => (Array.isArray(a) ? list.encode(a) : record.encode(a)),
   );
 
-export const ImageSpec = strictType(
-  "image spec",
-  {
-    name: t.refinement(NonEmptyString, (s) => /^[a-z0-9]+([._-][a-z0-9]+)*$/.test(s), "image name ([a-z0-9] separated by . _ -)"),
-    layers: t.readonlyArray(LayerSpec),
-  },
-  {
+/** An image's name: the repository part of its reference (`web` in `web:1.0`). */
+export const ImageName = t.refinement(NonEmptyString, (s) => /^[a-z0-9]+([._-][a-z0-9]+)*$/.test(s), "image name ([a-z0-9] separated by . _ -)");
+
+// Fields merged into the manifest as written (seed 000's extraManifest); the rest of a
+// manifest (config, layers, mediaType, schemaVersion) is computed by the build.
+export const ExtraManifest = strictType("extraManifest", {}, { annotations: t.record(t.string, t.string), artifactType: NonEmptyString });
+export type ExtraManifest = t.TypeOf<typeof ExtraManifest>;
+
+const JsonRecord = new t.Type<Readonly<Record<string, unknown>>, Readonly<Record<string, unknown>>, unknown>(
+  "object",
+  (u): u is Readonly<Record<string, unknown>> => typeof u === "object" && u !== null && !Array.isArray(u),
+  (u, c) => (typeof u === "object" && u !== null && !Array.isArray(u) ? t.success(u as Record<string, unknown>) : t.failure(u, c)),
+  t.identity,
+);
+
+/** Every field an image has besides its name and layers: the same in both spec forms. */
+export const imageFields = {
     tag: t.refinement(NonEmptyString, (s) => /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(s), "tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127})"),
     entrypoint: t.readonlyArray(t.string),
     cmd: t.readonlyArray(t.string),
@@ -99,7 +119,13 @@ export const ImageSpec = strictType(
     author: t.string,
     description: t.string,
     tests: t.readonlyArray(SmokeTest),
-  },
-);
+    // Deep-merged into the image config last (seed 000's extraConfig), e.g. {config: {Env: [...]}}.
+    extraConfig: JsonRecord,
+    extraManifest: ExtraManifest,
+    // Prefixed to every key of `labels` (seed 001: "org.opencontainers.image" makes title a standard label).
+    labelPrefix: NonEmptyString,
+};
+
+export const ImageSpec = strictType("image spec", { name: ImageName, layers: t.readonlyArray(LayerSpec) }, imageFields);
 export type ImageSpec = t.TypeOf<typeof ImageSpec>;
 export type ImageSpecInput = t.OutputOf<typeof ImageSpec>;

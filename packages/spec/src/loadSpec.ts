@@ -5,12 +5,12 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { decodeSpec } from "./decodeSpec.ts";
-import type { ImageSpec } from "./ImageSpec.ts";
+import type { Spec } from "./LayoutSpec.ts";
 import type { SpecError } from "./SpecError.ts";
 
 // A decoded spec with where it came from: paths inside it are relative to `dir`.
 export interface LoadedSpec {
-  readonly spec: ImageSpec;
+  readonly spec: Spec;
   readonly file: string; // absolute path of the spec file
   readonly dir: string; // absolute folder the spec's relative paths start from
   readonly text: string; // the spec file as written, for the docs' "Source files"
@@ -71,7 +71,7 @@ const evaluateTypeScriptSpec = (file: string): TE.TaskEither<SpecError, unknown>
             name: "ocistage-builder",
             setup(build) {
               build.onResolve({ filter: /^(ocistage|@ocistage\/spec)$/ }, () => ({ path: "ocistage", namespace: "ocistage" }));
-              build.onLoad({ filter: /.*/, namespace: "ocistage" }, () => ({ contents: "export const ociImage = (spec) => spec;", loader: "js" }));
+              build.onLoad({ filter: /.*/, namespace: "ocistage" }, () => ({ contents: "export const ociImage = (spec) => spec; export const ociImageLayout = (spec) => spec;", loader: "js" }));
             },
           },
         ],

@@ -6,6 +6,7 @@ import type { DockerContextResult } from "@ocistage/build";
 import { emitDockerfile, formatDockerfileIssue } from "@ocistage/emit";
 import type { DockerfilePlan } from "@ocistage/emit";
 import type { Program } from "@ocistage/program";
+import { programTitle } from "@ocistage/program";
 import type { CliError } from "../CliError.ts";
 import type { Command } from "../Command.ts";
 import { loadProgram } from "../loadProgram.ts";
@@ -14,7 +15,7 @@ const render = (program: Program, plan: DockerfilePlan, result: DockerContextRes
   [
     `wrote ${result.dockerfile}`,
     ...result.layers.map((written, i) => `  ${plan.layers[i]?._tag === "AddTar" ? "ADD " : "COPY"} ${written.path} (${written.nodes} entries)`),
-    `build it with: buildah bud --layers -t ${program.image.name}:${program.image.tag} ${result.context}`,
+    `build it with: buildah bud --layers -t ${programTitle(program)} ${result.context}`,
   ].join("\n");
 
 // `ocistage emit dockerfile SPEC --context DIR`: a Dockerfile and the build context it copies

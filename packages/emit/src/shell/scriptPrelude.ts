@@ -1,4 +1,5 @@
-import type { Program, StepOf } from "@ocistage/program";
+import type { Platform, Program, StepOf } from "@ocistage/program";
+import { imageTitle, programTitle } from "@ocistage/program";
 import { layersNeedingRoot } from "./layerOwners.ts";
 import { commentText } from "./shellQuote.ts";
 import { isRelativeSource } from "./sourcePath.ts";
@@ -24,10 +25,14 @@ export const scriptNeeds = (program: Program): ScriptNeeds => {
 };
 
 const header = (program: Program, needs: ScriptNeeds): string => {
-  const { name, tag, platform } = program.image;
-  const os = `${platform.os}/${platform.architecture}${platform.variant === undefined ? "" : `/${platform.variant}`}`;
+  const platformOf = (p: Platform): string => `${p.os}/${p.architecture}${p.variant === undefined ? "" : `/${p.variant}`}`;
+  const [only, ...others] = program.images;
+  const what =
+    only !== undefined && others.length === 0
+      ? `the OCI image ${commentText(programTitle(program))} (${commentText(platformOf(only.platform))})`
+      : `the OCI layout ${commentText(program.name)}: ${program.images.map((i) => commentText(`${imageTitle(program, i.id).replace(/ \(.*\)$/, "")} (${platformOf(i.platform)})`)).join(", ")}`;
   return `#!/bin/sh
-# Builds the OCI image ${commentText(`${name}:${tag}`)} (${commentText(os)}). Written by \`ocistage emit shell\`.
+# Builds ${what}. Written by \`ocistage emit shell\`.
 #
 # It writes byte for byte the blobs, index.json and image.oci.tar that \`ocistage build\` makes
 # from the same spec and inputs, with nothing but a POSIX sh (dash or bash), GNU tar 1.28 or
