@@ -14,6 +14,7 @@ import { decodeSpec } from "@ocistage/spec";
 import { buildImage } from "../src/buildImage.ts";
 import type { DockerContextError, DockerContextLayerRequest, DockerContextRequest, DockerContextResult } from "../src/dockerContext/index.ts";
 import { CONTEXT_MARKER, formatDockerContextError, writeDockerContext } from "../src/dockerContext/index.ts";
+import { programOf } from "@ocistage/test-support";
 
 let work = "";
 beforeEach(async () => {
@@ -26,15 +27,9 @@ afterEach(async () => {
 const at = (...parts: readonly string[]): string => path.join(work, ...parts);
 
 // A spec lowered as the CLI does, and its AssembleRootfs steps.
-const programOf = (spec: Record<string, unknown>): Program => {
-  const decoded = decodeSpec({ name: "t", ...spec }, "spec.json");
-  if (E.isLeft(decoded)) throw new Error(JSON.stringify(decoded.left));
-  const program = lower(decoded.right, { specFile: "spec.json", specText: "", sourceDateEpoch: 0 });
-  if (E.isLeft(program)) throw new Error(JSON.stringify(program.left));
-  return program.right;
-};
+const programOfLayers = (spec: Record<string, unknown>): Program => programOf({ name: "t", ...spec });
 const assembleSteps = (spec: Record<string, unknown>): readonly StepOf<"AssembleRootfs">[] =>
-  programOf(spec).steps.filter((s): s is StepOf<"AssembleRootfs"> => s._tag === "AssembleRootfs");
+  programOfLayers(spec).steps.filter((s): s is StepOf<"AssembleRootfs"> => s._tag === "AssembleRootfs");
 
 type CopyTreeRequest = Extract<DockerContextLayerRequest, { _tag: "CopyTree" }>;
 type AddTarRequest = Extract<DockerContextLayerRequest, { _tag: "AddTar" }>;

@@ -17,6 +17,7 @@ import { assembleTree, orderedNodes } from "../src/assembleTree.ts";
 import { buildImage } from "../src/buildImage.ts";
 import { writeLayerTar } from "../src/writeTreeTar.ts";
 import { makeTempDir, removeTempDir } from "./support/tempDir.ts";
+import { programOf } from "@ocistage/test-support";
 
 let work = "";
 beforeAll(async () => {
@@ -24,13 +25,6 @@ beforeAll(async () => {
 });
 afterAll(() => removeTempDir(work));
 
-const programOf = (spec: unknown): Program => {
-  const decoded = decodeSpec(spec, "image.json");
-  if (E.isLeft(decoded)) throw new Error(JSON.stringify(decoded.left));
-  const lowered = lower(decoded.right, { specFile: "image.json", specText: "", sourceDateEpoch: 0 });
-  if (E.isLeft(lowered)) throw new Error(JSON.stringify(lowered.left));
-  return lowered.right;
-};
 
 const assembleStep = (program: Program): StepOf<"AssembleRootfs"> => {
   const step = program.steps.find((s): s is StepOf<"AssembleRootfs"> => s._tag === "AssembleRootfs");

@@ -25,6 +25,7 @@ import { tarItemOf } from "../src/writeTreeTar.ts";
 import type { TreeSpec } from "../../tar/test/fixtures/tar/harness.ts";
 import { GNU_TAR, gnuTarHead, join, makeTree, parseArchive } from "../../tar/test/fixtures/tar/harness.ts";
 import { makeTempDir, removeTempDir } from "./support/tempDir.ts";
+import { programOf } from "@ocistage/test-support";
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -35,13 +36,7 @@ beforeAll(async () => {
 });
 afterAll(() => removeTempDir(work));
 
-const programOf = (spec: unknown): Program => {
-  const decoded = decodeSpec(spec, "image.json");
-  if (E.isLeft(decoded)) throw new Error(JSON.stringify(decoded.left));
-  const lowered = lower(decoded.right, { specFile: "image.json", specText: "", sourceDateEpoch: 1_700_000_000 });
-  if (E.isLeft(lowered)) throw new Error(JSON.stringify(lowered.left));
-  return lowered.right;
-};
+const programOfSpec = (spec: unknown): Program => programOf(spec, { sourceDateEpoch: 1_700_000_000 });
 
 // What a tree holds, by raw path bytes (hex, so non-UTF-8 names compare exactly).
 interface Seen {
@@ -138,7 +133,7 @@ describe("a hostile but legitimate tree", () => {
     fs.linkSync(path.join(work, "outside"), path.join(rootfs, "outside-link"));
     fs.symlinkSync("/etc", path.join(src, "etc-link"));
 
-    const program = programOf({
+    const program = programOfSpec({
       name: "roundtrip",
       layers: [
         { name: "tree", source: "rootfs" },
@@ -181,7 +176,7 @@ describe("a hostile but legitimate tree", () => {
   it("gives a file over 8 GiB the header GNU tar gives it (base-256 size)", async () => {
     const src = path.join(work, "huge");
     makeTree(src, [{ kind: "sparse", path: "rootfs/huge.img", size: 9 * GiB, tail: "tail" }]);
-    const program = programOf({ name: "huge", layers: [{ name: "huge", source: "rootfs" }] });
+    const program = programOfSpec({ name: "huge", layers: [{ name: "huge", source: "rootfs" }] });
     const step = program.steps.find((s): s is StepOf<"AssembleRootfs"> => s._tag === "AssembleRootfs");
     if (step === undefined) throw new Error("no assemble step");
     const tree = await assembleTree(step, src)();

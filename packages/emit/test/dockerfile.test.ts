@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
+import type { ContainerConfig } from "@ocistage/oci";
 import type { Program, Step } from "@ocistage/program";
 import { dockerfileSupport, emitDockerfile } from "../src/index.ts";
 import type { DockerfilePlan } from "../src/index.ts";
@@ -185,7 +186,7 @@ describe("what a Dockerfile cannot carry is refused, each reason at its spec fie
     const program = programOf(oneFile);
     const edited: Program = {
       ...program,
-      steps: program.steps.map((s): Step => (s._tag === "WriteConfig" ? { ...s, config: { ...s.config, "os.version": "10", config: { Healthcheck: { Test: ["NONE"] } } } } : s)),
+      steps: program.steps.map((s): Step => (s._tag === "WriteConfig" ? { ...s, config: { ...s.config, "os.version": "10", config: { Healthcheck: { Test: ["NONE"] } } as ContainerConfig } } : s)),
     };
     expect(atsOf(edited)).toEqual(["os.version", "config.Healthcheck"]);
   });

@@ -13,6 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildImage, formatBuildError, formatDockerContextError, writeDockerContext } from "@ocistage/build";
+import { programTitle } from "@ocistage/program";
 import type { Program } from "@ocistage/program";
 import { emitDockerfile, formatDockerfileIssue } from "../src/index.ts";
 import type { DockerfilePlan } from "../src/index.ts";
@@ -150,8 +151,8 @@ describe.runIf(requireBuildah())("an emitted Dockerfile, built by buildah, gives
         const context = path.join(work, "context");
         unwrap(await writeDockerContext(plan, { sourceRoot: loaded.sourceRoot, context })(), formatDockerContextError);
         const built = unwrap(await buildImage(program, { sourceRoot: loaded.sourceRoot, out: path.join(work, "ours") })(), formatBuildError);
-        ours = await readImage(built.layoutDir);
-        theirs = await readImage(await buildahBuild(work, context, `${program.image.name}:${program.image.tag}`, epoch));
+        ours = await readImage(built.out);
+        theirs = await readImage(await buildahBuild(work, context, programTitle(program), epoch));
       });
       afterAll(async () => {
         if (work !== "") await fs.rm(work, { recursive: true, force: true });

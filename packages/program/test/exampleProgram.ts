@@ -21,14 +21,15 @@ export const exampleSteps: readonly Step[] = [
     entries: [{ _tag: "Copy", at: "layers[0].source", source: "app", destination: "", owner: { uid: 0, gid: 0 } }],
   },
   { _tag: "TarLayer", ...info("tar-layer-app", ["assemble-rootfs-app"], ["scratch:rootfs-app"], ["blob:layer-app"]), tools: ["sh", "tar"], layer: "app", mediaType: "t", mtime: 0 },
-  { _tag: "WriteConfig", ...info("write-config", ["tar-layer-app"], ["blob:layer-app"], ["blob:config"]), config: {}, layers: ["app"] },
-  { _tag: "WriteManifest", ...info("write-manifest", ["write-config"], ["blob:config", "blob:layer-app"], ["blob:manifest"]), layers: [], annotations: {} },
-  { _tag: "WriteIndex", ...info("write-index", ["write-oci-layout", "write-manifest"], ["file:oci-layout", "blob:manifest"], ["file:index.json"]), manifests: [] },
+  { _tag: "WriteConfig", ...info("write-config", ["tar-layer-app"], ["blob:layer-app"], ["blob:config"]), image: "app", config: { architecture: "amd64", os: "linux" }, layers: ["app"] },
+  { _tag: "WriteManifest", ...info("write-manifest", ["write-config"], ["blob:config", "blob:layer-app"], ["blob:manifest"]), image: "app", layers: [], annotations: {} },
+  { _tag: "WriteIndex", ...info("write-index", ["write-oci-layout", "write-manifest"], ["file:oci-layout", "blob:manifest"], ["file:index.json"]), entries: [] },
 ];
 
 export const exampleProgram: Program = {
-  programVersion: 1,
-  image: { name: "app", tag: "latest", platform: { architecture: "amd64", os: "linux" } },
+  programVersion: 2,
+  name: "app",
+  images: [{ id: "app", name: "app", reference: { prefix: "", tag: { _tag: "Given", tag: "latest" } }, platform: { architecture: "amd64", os: "linux" }, layers: ["app"] }],
   sourceDateEpoch: 0,
   tools: [TOOLS.sh, TOOLS.tar, TOOLS.coreutils],
   steps: exampleSteps,
