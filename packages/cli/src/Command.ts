@@ -8,7 +8,7 @@ export type Command =
   | { readonly _tag: "DryRun"; readonly spec: string; readonly json: boolean }
   | { readonly _tag: "Graph"; readonly spec: string; readonly format: "text" | "dot" | "mermaid" | "json" }
   | { readonly _tag: "EmitShell"; readonly spec: string; readonly output?: string }
-  | { readonly _tag: "EmitDockerfile"; readonly spec: string; readonly context: string }
+  | { readonly _tag: "EmitDockerfile"; readonly spec: string; readonly context: string; readonly image?: string }
   | { readonly _tag: "Docs"; readonly spec: string; readonly output?: string }
   | { readonly _tag: "Test"; readonly spec: string; readonly out?: string; readonly record?: string }
   | { readonly _tag: "Verify"; readonly layout: string; readonly json: boolean }

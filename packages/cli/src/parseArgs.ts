@@ -121,12 +121,12 @@ export const parseArgs = (argv: readonly string[]): E.Either<CliError, Command> 
           E.map((s: string): Command => ({ _tag: "EmitShell", spec: s, ...optional("output", str(p, "-o")) }))(one(p, "SPEC", "emit shell")),
         );
       if (what === "dockerfile")
-        return verbWith(emitArgs, ["--context"], [])((p) =>
+        return verbWith(emitArgs, ["--context", "--image"], [])((p) =>
           pipe(
             one(p, "SPEC", "emit dockerfile"),
             E.chain((s) => {
               const context = str(p, "--context");
-              return context === undefined ? usage("ocistage emit dockerfile: --context DIR is required") : E.right<CliError, Command>({ _tag: "EmitDockerfile", spec: s, context });
+              return context === undefined ? usage("ocistage emit dockerfile: --context DIR is required") : E.right<CliError, Command>({ _tag: "EmitDockerfile", spec: s, context, ...optional("image", str(p, "--image")) });
             }),
           ),
         );

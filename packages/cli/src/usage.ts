@@ -11,7 +11,7 @@ Usage: ocistage VERB [options]
   dry-run SPEC [--json]
   graph SPEC [--format text|dot|mermaid|json]
   emit shell SPEC [-o FILE]            a POSIX sh script that builds the byte-identical image
-  emit dockerfile SPEC --context DIR   a Dockerfile and its build context
+  emit dockerfile SPEC --context DIR [--image ID]   a Dockerfile and its build context
   docs SPEC [-o FILE]                  one Markdown page with every view of the program
   test SPEC [--out DIR]                build, then run the spec's smoke tests in a real runtime
   verify LAYOUT [--json]               re-hash every blob, check every descriptor
@@ -65,10 +65,11 @@ and the runtime services it would start, without touching the file system.`,
 
 The program's dependency graph: tools, operations and outputs, with uses-tool and data edges.`,
   emit: `ocistage emit shell SPEC [-o FILE]
-ocistage emit dockerfile SPEC --context DIR
+ocistage emit dockerfile SPEC --context DIR [--image ID]
 
-shell: a POSIX sh script (GNU tar and coreutils only) that builds the byte-identical image.
-dockerfile: a Dockerfile and, in DIR, the build context it copies from.`,
+shell: a POSIX sh script (GNU tar and coreutils only) that builds the byte-identical layout.
+dockerfile: a Dockerfile and, in DIR, the build context it copies from; it builds one image,
+so a layout of several needs --image ID (the ids are the step names' suffixes, e.g. web-amd64).`,
   docs: `ocistage docs SPEC [-o FILE]
 
 One Markdown page with every view of the program.`,

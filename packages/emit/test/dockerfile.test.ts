@@ -8,14 +8,14 @@ import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import type { ContainerConfig } from "@ocistage/oci";
 import type { Program, Step } from "@ocistage/program";
-import { dockerfileSupport, emitDockerfile } from "../src/index.ts";
+import { formatDockerfileIssue, dockerfileSupport, emitDockerfile } from "../src/index.ts";
 import type { DockerfilePlan } from "../src/index.ts";
 import { EXAMPLES, loadProgram, programOf } from "./fixtures/dockerfile/programOf.ts";
 
 const FIXTURES = path.join(path.dirname(new URL(import.meta.url).pathname), "fixtures", "dockerfile");
 
-const planOf = (program: Program): DockerfilePlan => {
-  const result = emitDockerfile(program);
+const planOf = (program: Program, image?: string): DockerfilePlan => {
+  const result = emitDockerfile(program, image);
   if (E.isLeft(result)) throw new Error(result.left.issues.map((i) => `${i.at}: ${i.message}`).join("\n"));
   return result.right;
 };
@@ -38,14 +38,27 @@ const oneFile = image([layer("l", [{ content: "x\n", destination: "/x" }])]);
 
 describe("the Dockerfile of each example matches its snapshot (UPDATE_SNAPSHOTS=1 rewrites them)", () => {
   const examples = readdirSync(EXAMPLES).filter((name) => ["image.ts", "image.json", "image.yaml", "image.yml"].some((f) => existsSync(path.join(EXAMPLES, name, f))));
+  // One Dockerfile per image: <example>.Dockerfile, or <example>.<image id>.Dockerfile in a layout of several.
   test.each(examples)("%s", async (name) => {
     const { program } = await loadProgram(path.join(EXAMPLES, name));
-    const text = planOf(program).dockerfile;
-    const fixture = path.join(FIXTURES, `${name}.Dockerfile`);
-    if (process.env["UPDATE_SNAPSHOTS"] === "1") await fs.writeFile(fixture, text);
-    expect(existsSync(fixture), `${fixture} is missing; run with UPDATE_SNAPSHOTS=1 to write it`).toBe(true);
-    expect(text).toBe(await fs.readFile(fixture, "utf8"));
-    expect(dockerfileSupport(program)).toEqual({ supported: true });
+    // A Dockerfile, or the refusal naming what it cannot say (web:1.0 has manifest annotations).
+    for (const image of program.images) {
+      const result = emitDockerfile(program, image.id);
+      const text = E.isRight(result) ? result.right.dockerfile : `refused:\n${result.left.issues.map(formatDockerfileIssue).join("\n")}\n`;
+      const fixture = path.join(FIXTURES, program.images.length === 1 ? `${name}.Dockerfile` : `${name}.${image.id}.Dockerfile`);
+      if (process.env["UPDATE_SNAPSHOTS"] === "1") await fs.writeFile(fixture, text);
+      expect(existsSync(fixture), `${fixture} is missing; run with UPDATE_SNAPSHOTS=1 to write it`).toBe(true);
+      expect(text).toBe(await fs.readFile(fixture, "utf8"));
+    }
+    if (program.images.length === 1) expect(dockerfileSupport(program)).toEqual({ supported: true });
+  });
+
+  test("a layout of several images needs --image, and the refusal lists the ids", async () => {
+    const { program } = await loadProgram(path.join(EXAMPLES, "layout"));
+    const result = emitDockerfile(program);
+    expect(E.isLeft(result) && result.left.issues.map((i) => `${i.at}: ${i.message}`)).toEqual([
+      "images: expected one image, found 3: a Dockerfile builds one; pick it with --image ID, one of web-amd64 (web:1.0 (linux/amd64)), web-arm64-v8 (web:1.0 (linux/arm64/v8)), tools (tools:<digest>)",
+    ]);
   });
 });
 

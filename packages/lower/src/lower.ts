@@ -69,6 +69,9 @@ export const lower = (spec: Spec, context: LowerContext): E.Either<LowerError, P
   const issues: SpecIssue[] = [...planIssues];
   const single = spec._tag === "Image";
 
+  if (single)
+    for (const name of new Set(duplicates(spec.image.layers.map((l) => l.name))))
+      issues.push({ at: `layers[${spec.image.layers.findIndex((l) => l.name === name)}].name`, message: `layer name "${name}" is used more than once` });
   const layers: { readonly name: string; readonly owner: Owner; readonly entries: readonly RootfsEntry[] }[] = [];
   for (const { layer, at } of plan.layers) {
     const entries = lowerLayerEntries(layer, at, { uid: layer.uid ?? 0, gid: layer.gid ?? 0 });
@@ -77,9 +80,6 @@ export const lower = (spec: Spec, context: LowerContext): E.Either<LowerError, P
     // root's, or extracting the layer would hand "/" (or "/srv") to that user.
     else layers.push({ name: layer.name, owner: ROOT_OWNER, entries: entries.right });
   }
-  if (single)
-    for (const name of new Set(duplicates(spec.image.layers.map((l) => l.name))))
-      issues.push({ at: `layers[${spec.image.layers.findIndex((l) => l.name === name)}].name`, message: `layer name "${name}" is used more than once` });
   for (const use of plan.images) issues.push(...imageIssues(use.at, use.fields, use.layers.length));
   const { groups, issues: groupIssues } = imageGroups(plan.images);
   issues.push(...groupIssues);

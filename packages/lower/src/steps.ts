@@ -101,7 +101,7 @@ export const imageSteps = (image: LoweredImage): readonly Step[] => {
       tools: ["sh", "coreutils"],
       inputs: layerBlobs,
       outputs: [config],
-      description: `Render the image config${of} (${platformText(image.platform)}) with each layer's diff_id, as canonical JSON, into a blob.`,
+      description: `Render the image config${of === "" ? "" : `${of} (${platformText(image.platform)})`} with each layer's diff_id, as canonical JSON, into a blob.`,
       image: image.id,
       config: image.config,
       layers: image.layers,
@@ -144,11 +144,18 @@ interface TailInput {
 
 const entryText = (entry: IndexEntry): string => refNameText(entry.reference);
 
+const indexDescription = (entries: readonly IndexEntry[]): string => {
+  const [only, ...others] = entries;
+  if (only !== undefined && others.length === 0 && only.target._tag === "Manifest")
+    return `Write index.json last, naming the manifest as tag ${entryText(only)} for ${only.target.platform.os}/${only.target.platform.architecture}.`;
+  return `Write index.json last, naming ${entries.map(entryText).join(", ")}.`;
+};
+
 // The digest chain after the layers: configs → manifests → image indexes → index.json, then
 // check, clean and archive.
 export const tailSteps = ({ layers, images, groups, entries }: TailInput): readonly Step[] => {
   const layerBlobs = layers.map(layerBlob);
-  const documents = [...images.flatMap((i) => [configBlob(i.suffix), manifestBlob(i.suffix)]), ...groups.map((g) => imageIndexBlob(g.id))];
+  const documents = [...images.flatMap((i) => [manifestBlob(i.suffix), configBlob(i.suffix)]), ...groups.map((g) => imageIndexBlob(g.id))];
   const suffix = new Map(images.map((i) => [i.id, i.suffix] as const));
   const targets = entries.map(({ target }) => (target._tag === "Manifest" ? manifestBlob(suffix.get(target.image) ?? "") : imageIndexBlob(target.group)));
   const targetSteps = entries.map(({ target }) => (target._tag === "Manifest" ? `write-manifest${suffix.get(target.image) ?? ""}` : `write-image-index-${target.group}`));
@@ -162,7 +169,7 @@ export const tailSteps = ({ layers, images, groups, entries }: TailInput): reado
       tools: ["sh", "coreutils"],
       inputs: [LAYOUT_FILE, ...targets],
       outputs: [INDEX_FILE],
-      description: `Write index.json last, naming ${entries.map(entryText).join(", ")}.`,
+      description: indexDescription(entries),
       entries,
     },
     {

@@ -53,7 +53,7 @@ describe("decoding an image spec", () => {
 
   it("asks for exactly one of source, symlink, content or directory in a file entry", () => {
     expect(issuesOf({ name: "demo", layers: [{ name: "app", files: [{ destination: "/x" }] }] })).toEqual([
-      "layers[0].files[0]: expected file entry with exactly one of source, symlink, content, directory, found none of them",
+      "layers[0].files[0]: expected file entry with exactly one of source, symlink, content, directory, json, script, found none of them",
     ]);
   });
 

@@ -6,7 +6,6 @@ import type { DockerContextResult } from "@ocistage/build";
 import { emitDockerfile, formatDockerfileIssue } from "@ocistage/emit";
 import type { DockerfilePlan } from "@ocistage/emit";
 import type { Program } from "@ocistage/program";
-import { programTitle } from "@ocistage/program";
 import type { CliError } from "../CliError.ts";
 import type { Command } from "../Command.ts";
 import { loadProgram } from "../loadProgram.ts";
@@ -15,7 +14,7 @@ const render = (program: Program, plan: DockerfilePlan, result: DockerContextRes
   [
     `wrote ${result.dockerfile}`,
     ...result.layers.map((written, i) => `  ${plan.layers[i]?._tag === "AddTar" ? "ADD " : "COPY"} ${written.path} (${written.nodes} entries)`),
-    `build it with: buildah bud --layers -t ${programTitle(program)} ${result.context}`,
+    `build it with: buildah bud --layers -t ${plan.reference} ${result.context}`,
   ].join("\n");
 
 // `ocistage emit dockerfile SPEC --context DIR`: a Dockerfile and the build context it copies
@@ -25,7 +24,7 @@ export const emitDockerfileCommand = (command: Extract<Command, { _tag: "EmitDoc
     loadProgram(command.spec),
     TE.chain(({ loaded, program }) =>
       pipe(
-        emitDockerfile(program),
+        emitDockerfile(program, command.image),
         E.mapLeft((unsupported): CliError => ({ _tag: "BadInput", lines: unsupported.issues.map(formatDockerfileIssue) })),
         TE.fromEither,
         TE.chain((plan) =>

@@ -123,5 +123,5 @@ export const emitDockerfile = (program: Program, image?: string): E.Either<Docke
   const config = state.config ?? bug("the program has no write-config step");
   const layers = contextLayers(program, state);
   const reference = imageTitle(program, chosen.id).replace(/ \(.*\)$/, "").replace(/:<digest>$/, "");
-  return E.right({ dockerfile: render(program, reference, layers, config), layers });
+  return E.right({ dockerfile: render(program, reference, layers, config), reference, layers });
 };

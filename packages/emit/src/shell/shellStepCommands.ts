@@ -53,7 +53,7 @@ const handlers = (program: Program): StepHandlers<string> => {
     WriteConfig: (step) => {
       const vars = documentOf(step.name);
       const parts = jsonTemplate((slot) => withDiffIds(step.config, step.layers.map((layer) => slot(digestSlot(variablesOf(variables, layer).hex)) as Digest)));
-      const file = pathWord("scratch", `${step.name}.json`);
+      const file = pathWord("scratch", `${step.name.replace(/^write-/, "")}.json`);
       return [printfTemplate(parts, file), `put_blob ${file}`, `${vars.hex}=$blob_hex ${vars.size}=$blob_size`].join("\n");
     },
     WriteManifest: (step) => {
@@ -67,7 +67,7 @@ const handlers = (program: Program): StepHandlers<string> => {
           artifactType: step.artifactType,
         }),
       );
-      const file = pathWord("scratch", `${step.name}.json`);
+      const file = pathWord("scratch", `${step.name.replace(/^write-/, "")}.json`);
       return [printfTemplate(parts, file), `put_blob ${file}`, `${vars.hex}=$blob_hex ${vars.size}=$blob_size`].join("\n");
     },
     WriteImageIndex: (step) => {
@@ -80,7 +80,7 @@ const handlers = (program: Program): StepHandlers<string> => {
           }),
         }),
       );
-      const file = pathWord("scratch", `${step.name}.json`);
+      const file = pathWord("scratch", `${step.name.replace(/^write-/, "")}.json`);
       return [printfTemplate(parts, file), `put_blob ${file}`, `${vars.hex}=$blob_hex ${vars.size}=$blob_size`].join("\n");
     },
     WriteIndex: (step) => {
