@@ -99,6 +99,23 @@ describe("a TypeScript spec is a module at its own path", () => {
     }
   });
 
+  it("createRequire(import.meta.url), a JSON import with attributes and a dynamic import resolve beside the spec too (.mts)", async () => {
+    await write("more/lib/where.ts", "export const where: string = import.meta.filename;\n");
+    await write("more/meta.json", JSON.stringify({ name: "more" }));
+    const file = await write(
+      "more/image.mts",
+      [
+        'import { createRequire } from "node:module";',
+        'import meta from "./meta.json" with { type: "json" };',
+        "const required = createRequire(import.meta.url)(\"./meta.json\");",
+        'const { where } = await import("./lib/where.ts");',
+        "export default { name: meta.name + required.name, layers: [{ name: \"app\", source: \"root\" }], labels: { where } };",
+        "",
+      ].join("\n"),
+    );
+    expect((await load(file)).spec).toMatchObject({ name: "moremore", labels: { where: path.join(dir, "more/lib/where.ts") } });
+  });
+
   it("keeps the spec text as written (what the docs show and the program hashes)", async () => {
     expect((await load(specFile)).text).toBe(SPEC);
   });
