@@ -53,7 +53,9 @@ record (\`ocistage verify DIR\` re-hashes them all).`,
 
 Decode the spec, lower it into a program and check the program's structure (unique step names,
 every need exists, no cycle, each output made by one step, every tool declared). Prints
-"result: ok", or every issue as "path: what was wrong" with exit 1.`,
+"result: ok", or every issue as "path: what was wrong" with exit 1. --json prints the result on
+stdout whatever it is: {"result": "ok", …}, or "invalid" (or "error", exit 3) with "issues", each
+with its "message" (the line) and, for a spec's field, "at"; the exit code is the same.`,
   plan: `ocistage plan SPEC [--format text|markdown|json]
 
 The steps in execution order, each with the command a shell substrate would run.`,

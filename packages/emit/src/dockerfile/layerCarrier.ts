@@ -97,7 +97,7 @@ export const layerCarrier = (step: StepOf<"AssembleRootfs">, index: number): { r
   const owners = ownersOf(step);
   const mixed =
     owners.size > 1
-      ? `its files and folders have more than one owner (${[...owners].map(([text, { paths }]) => `${text} for ${paths.slice(0, 2).join(", ")}${paths.length > 2 ? ", …" : ""}`).join("; ")}), and one COPY gives one`
+      ? `its files and folders have more than one owner (${[...owners].map(([text, { paths }]) => `${text} for ${paths.slice(0, 2).join(", ")}${paths.length > 2 ? ", …" : ""}`).join("; ")}), and a COPY gives everything it copies the same owner`
       : undefined;
   const because = mixed ?? setIdEntry(step.entries) ?? ownerDependsOnSource(step);
   const owner = [...owners.values()][0]?.owner ?? ROOT;
