@@ -4,6 +4,7 @@ import { TOOLS } from "@ocistage/program";
 import type { ImageSpec, SpecIssue } from "@ocistage/spec";
 import { imageConfig, portKey } from "./imageConfig.ts";
 import type { LowerError } from "./LowerError.ts";
+import { layerBudget } from "./layerBudget.ts";
 import { lowerLayerEntries } from "./lowerLayerEntries.ts";
 import { layerSteps, tailSteps, writeLayoutStep } from "./steps.ts";
 
@@ -22,6 +23,7 @@ const specIssues = (spec: ImageSpec): SpecIssue[] => {
   for (const name of new Set(duplicates(spec.layers.map((l) => l.name))))
     issues.push({ at: `layers[${spec.layers.findIndex((l) => l.name === name)}].name`, message: `layer name "${name}" is used more than once` });
   if (spec.layers.length === 0) issues.push({ at: "layers", message: "expected at least one layer, found none" });
+  issues.push(...[layerBudget(spec.layers.length, "layers", spec.maxLayers)].filter((issue) => issue !== undefined));
   for (const name of new Set(duplicates((spec.tests ?? []).map((t) => t.name))))
     issues.push({ at: "tests", message: `smoke test name "${name}" is used more than once` });
   for (const port of new Set(duplicates((spec.exposedPorts ?? []).map(portKey))))
