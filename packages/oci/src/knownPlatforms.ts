@@ -51,8 +51,8 @@ export interface PlatformMeaning {
   readonly variant?: string;
 }
 
-// Spellings people copy from `uname -m`, distribution names and other tools' platform strings.
-const ARCHITECTURE_ALIASES: Readonly<Record<string, PlatformMeaning>> = {
+/** Spellings people copy from `uname -m`, distribution names and other tools' platform strings. */
+export const ARCHITECTURE_ALIASES: Readonly<Record<string, PlatformMeaning>> = {
   "x86_64": { architecture: "amd64" },
   "x86-64": { architecture: "amd64" },
   x64: { architecture: "amd64" },
@@ -91,7 +91,8 @@ const ARCHITECTURE_ALIASES: Readonly<Record<string, PlatformMeaning>> = {
   wasm32: { architecture: "wasm" },
 };
 
-const OS_ALIASES: Readonly<Record<string, string>> = {
+/** Other names of GOOS values. */
+export const OS_ALIASES: Readonly<Record<string, string>> = {
   macos: "darwin",
   macosx: "darwin",
   osx: "darwin",

@@ -1,4 +1,5 @@
 import * as t from "io-ts";
+import { strictRecord } from "./strictRecord.ts";
 import { strictType } from "./strictType.ts";
 import { keyedUnion } from "./keyedUnion.ts";
 import { Architecture, Os, Variant, platformProblems } from "./platformCodecs.ts";
@@ -73,7 +74,7 @@ export type SmokeTest = t.TypeOf<typeof SmokeTest>;
 
 // execve(2) passes "NAME=value" strings: a name is not empty and holds no "=", and neither part holds a NUL.
 const EnvList = t.readonlyArray(t.refinement(t.string, (s) => /^[^=\0]+=[^\0]*$/.test(s), "\"NAME=value\" (NAME not empty, no NUL)"));
-const EnvRecord = t.record(
+const EnvRecord = strictRecord(
   t.refinement(t.string, (s) => /^[^=\0]+$/.test(s), "NAME (not empty, without = or NUL)"),
   t.refinement(t.string, (s) => !s.includes("\0"), "value without NUL"),
 );
