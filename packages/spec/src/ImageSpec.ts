@@ -2,7 +2,7 @@ import * as t from "io-ts";
 import { strictRecord } from "./strictRecord.ts";
 import { strictType } from "./strictType.ts";
 import { keyedUnion } from "./keyedUnion.ts";
-import { Architecture, Os, Variant, platformProblems } from "./platformCodecs.ts";
+import { Architecture, Os, platformProblems } from "./platformCodecs.ts";
 import { Port } from "./portCodec.ts";
 import { StopSignal } from "./stopSignalCodec.ts";
 import { withFieldChecks } from "./withFieldChecks.ts";
@@ -88,7 +88,7 @@ const arrayOrRecord = <A extends t.Mixed, R extends t.Mixed>(name: string, list:
     (a) => (Array.isArray(a) ? list.encode(a) : record.encode(a)),
   );
 
-export const ImageSpec = withFieldChecks(strictType(
+const ImageSpecFields = strictType(
   "image spec",
   {
     name: t.refinement(NonEmptyString, (s) => /^[a-z0-9]+([._-][a-z0-9]+)*$/.test(s), "image name ([a-z0-9] separated by . _ -)"),
@@ -103,7 +103,7 @@ export const ImageSpec = withFieldChecks(strictType(
     labels: t.record(t.string, t.string),
     annotations: t.record(t.string, t.string),
     architecture: Architecture,
-    variant: Variant,
+    variant: NonEmptyString,
     os: Os,
     user: NonEmptyString,
     workingDir: AbsolutePath,
@@ -115,6 +115,9 @@ export const ImageSpec = withFieldChecks(strictType(
     // The most layers the image may have, base layers included (see @ocistage/lower's layerBudget).
     maxLayers: integerIn("layer count (integer ≥ 1)", 1, Number.POSITIVE_INFINITY),
   },
-), platformProblems);
+);
+
+// platformProblems checks what needs two fields: the os/architecture pair and the variant.
+export const ImageSpec = withFieldChecks(ImageSpecFields, platformProblems);
 export type ImageSpec = t.TypeOf<typeof ImageSpec>;
 export type ImageSpecInput = t.OutputOf<typeof ImageSpec>;

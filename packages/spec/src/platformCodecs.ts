@@ -43,14 +43,6 @@ export const Architecture = nameCodec("GOARCH", KNOWN_ARCHITECTURES, architectur
 /** A GOOS value (`linux`, `windows`, …); `macos` and friends are refused with the Go name. */
 export const Os = nameCodec("GOOS", KNOWN_OSES, (u) => hint(u, KNOWN_OSES, osAlias(u)));
 
-/** A variant as a string; which variants an architecture takes is `platformProblems`' check. */
-export const Variant = new t.Type<string, string, unknown>(
-  "non-empty string",
-  (u): u is string => typeof u === "string" && u.length > 0,
-  (u, c) => (typeof u === "string" && u.length > 0 ? t.success(u) : t.failure(u, c)),
-  t.identity,
-);
-
 const variantProblem = (architecture: string, variant: string): FieldProblem | undefined => {
   const known = KNOWN_VARIANTS[architecture];
   if (known === undefined) {
