@@ -7,7 +7,7 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import type { ContainerConfig } from "@ocistage/oci";
-import type { Program, Step } from "@ocistage/program";
+import type { ImageConfigBody, JsonObject, Program, Step } from "@ocistage/program";
 import { formatDockerfileIssue, dockerfileSupport, emitDockerfile } from "../src/index.ts";
 import type { DockerfilePlan } from "../src/index.ts";
 import { EXAMPLES, loadProgram, programOf } from "./fixtures/dockerfile/programOf.ts";
@@ -177,11 +177,9 @@ describe("what a Dockerfile cannot carry is refused, each reason at its spec fie
     ["a line break in the user", { ...oneFile, user: "a\nb" }, ["user"]],
     ["a line break in the working dir", { ...oneFile, workingDir: "/a\nb" }, ["workingDir"]],
     ["a line break in a volume", { ...oneFile, volumes: ["/a\nb"] }, ["volumes"]],
-    ["a stop signal builders reject", { ...oneFile, stopSignal: "SIGFOO" }, ["stopSignal"]],
     ["an author MAINTAINER would change", { ...oneFile, author: "me \\" }, ["author"]],
     ["an empty author", { ...oneFile, author: "" }, ["author"]],
     ["manifest annotations", { ...oneFile, annotations: { "org.example": "x" } }, ["annotations"]],
-    ["a platform FROM --platform cannot name", { ...oneFile, architecture: "amd 64" }, ["architecture"]],
     ["several things at once, every one reported", { ...oneFile, env: ["A=1", "A=2"], user: "a\nb", annotations: { k: "v" } }, ["env.A", "user", "annotations"]],
   ];
   test.each(cases)("%s", (_, spec, ats) => {
@@ -190,11 +188,25 @@ describe("what a Dockerfile cannot carry is refused, each reason at its spec fie
     expect(reasonsOf(program).every((r, i) => r.startsWith(`${ats[i] ?? "?"}: `))).toBe(true);
   });
 
+  // The spec decoder refuses these before lowering; a program is plain data, so the emitter checks too.
+  const withConfig = (edit: (config: JsonObject) => JsonObject): Program => {
+    const program = programOf(oneFile);
+    return { ...program, steps: program.steps.map((s): Step => (s._tag === "WriteConfig" ? { ...s, config: edit(s.config as JsonObject) as unknown as ImageConfigBody } : s)) };
+  };
+  const stopSignalFoo = (c: JsonObject): JsonObject => ({ ...c, config: { ...(c["config"] as JsonObject), StopSignal: "SIGFOO" } });
+
+  test.each([
+    ["a stop signal builders reject", stopSignalFoo, ["stopSignal"]],
+    ["a platform FROM --platform cannot name", (c: JsonObject): JsonObject => ({ ...c, architecture: "amd 64" }), ["architecture"]],
+  ] as const)("%s, in a program not lowered from a spec", (_, edit, ats) => {
+    expect(atsOf(withConfig(edit))).toEqual(ats);
+  });
+
   test("a reason says what was expected and what was found", () => {
     expect(reasonsOf(programOf(image([layer("l", [{ directory: "/", mode: "0700" }])])))).toEqual([
       'layers[0].files[0].mode: expected 0755 for the image root "/", found 0700: builders leave "/" out of every layer, so no Dockerfile carries its mode',
     ]);
-    expect(reasonsOf(programOf({ ...oneFile, stopSignal: "SIGFOO" }))).toEqual(['stopSignal: expected a signal name (SIGTERM, TERM) or number, found "SIGFOO", which STOPSIGNAL rejects']);
+    expect(reasonsOf(withConfig(stopSignalFoo))).toEqual(['stopSignal: expected a signal name (SIGTERM, TERM) or number, found "SIGFOO", which STOPSIGNAL rejects']);
   });
 
   test("a config field the emitter does not know is refused, not dropped", () => {

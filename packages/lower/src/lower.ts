@@ -8,6 +8,7 @@ import { imageGroups } from "./imageGroups.ts";
 import type { PlacedImage } from "./imageGroups.ts";
 import { layoutOf } from "./layoutOf.ts";
 import type { LowerError } from "./LowerError.ts";
+import { layerBudget } from "./layerBudget.ts";
 import { lowerLayerEntries } from "./lowerLayerEntries.ts";
 import { layerSteps, tailSteps, writeLayoutStep } from "./steps.ts";
 import type { LoweredGroup, LoweredImage } from "./steps.ts";
@@ -28,6 +29,7 @@ const field = (at: string, name: string): string => (at === "" ? name : `${at}.$
 const imageIssues = (at: string, fields: ImageFields, layerCount: number): SpecIssue[] => {
   const issues: SpecIssue[] = [];
   if (layerCount === 0) issues.push({ at: field(at, "layers"), message: "expected at least one layer, found none" });
+  issues.push(...[layerBudget(layerCount, field(at, "layers"), fields.maxLayers)].filter((issue) => issue !== undefined));
   for (const name of new Set(duplicates((fields.tests ?? []).map((t) => t.name))))
     issues.push({ at: field(at, "tests"), message: `smoke test name "${name}" is used more than once` });
   for (const port of new Set(duplicates((fields.exposedPorts ?? []).map(portKey))))

@@ -1,6 +1,11 @@
 import * as t from "io-ts";
+import { strictRecord } from "./strictRecord.ts";
 import { strictType } from "./strictType.ts";
 import { keyedUnion } from "./keyedUnion.ts";
+import { Architecture, Os, platformProblems } from "./platformCodecs.ts";
+import { Port } from "./portCodec.ts";
+import { StopSignal } from "./stopSignalCodec.ts";
+import { withFieldChecks } from "./withFieldChecks.ts";
 
 // The image spec as users write it (JSON, YAML or a `.ts` module calling `ociImage`).
 // Every object is strict: an unknown key is an error with a typo hint, never ignored.
@@ -32,6 +37,12 @@ const Mode = new t.Type<number, string, unknown>(
 );
 
 const Ownership = { uid: Id, gid: Id };
+
+const integerIn = (name: string, min: number, max: number) =>
+  t.refinement(t.number, (n) => Number.isInteger(n) && n >= min && n <= max, name);
+
+// A NUL cannot cross execve(2) or a path system call, so no runtime could honour one.
+const AbsolutePath = t.refinement(NonEmptyString, (s) => s.startsWith("/") && !s.includes("\0"), "absolute path (without NUL)");
 
 export const CopyEntry = strictType("copy entry", { source: NonEmptyString, destination: NonEmptyString }, { mode: Mode, ...Ownership });
 export const SymlinkEntry = strictType("symlink entry", { symlink: NonEmptyString, destination: NonEmptyString }, Ownership);
@@ -67,14 +78,16 @@ export const SmokeTest = strictType(
   "smoke test",
   { name: NonEmptyString, command: t.readonlyArray(t.string) },
   // `entrypoint` replaces the image's for this test (as `podman run --entrypoint`); `command` is its arguments.
-  { entrypoint: t.readonlyArray(t.string), expectOutput: t.string, expectExitCode: t.number },
+  { entrypoint: t.readonlyArray(t.string), expectOutput: t.string, expectExitCode: integerIn("exit code (integer 0..255)", 0, 255) },
 );
 export type SmokeTest = t.TypeOf<typeof SmokeTest>;
 
-const Port = t.union([t.refinement(t.string, (s) => /^[0-9]{1,5}(\/(tcp|udp|sctp))?$/.test(s), "port \"80\", \"80/tcp\" or \"53/udp\""), t.refinement(t.number, (n) => Number.isInteger(n) && n > 0 && n < 65536, "port number 1..65535")]);
-
-const EnvList = t.readonlyArray(t.refinement(t.string, (s) => /^[^=]+=/.test(s), "\"NAME=value\""));
-const EnvRecord = t.record(t.refinement(t.string, (s) => /^[^=]+$/.test(s), "NAME without ="), t.string);
+// execve(2) passes "NAME=value" strings: a name is not empty and holds no "=", and neither part holds a NUL.
+const EnvList = t.readonlyArray(t.refinement(t.string, (s) => /^[^=\0]+=[^\0]*$/.test(s), "\"NAME=value\" (NAME not empty, no NUL)"));
+const EnvRecord = strictRecord(
+  t.refinement(t.string, (s) => /^[^=\0]+$/.test(s), "NAME (not empty, without = or NUL)"),
+  t.refinement(t.string, (s) => !s.includes("\0"), "value without NUL"),
+);
 
 // Env may be a list of "NAME=value" (the OCI form) or a record; pick the codec by shape for precise errors.
 const arrayOrRecord = <A extends t.Mixed, R extends t.Mixed>(name: string, list: A, record: R) =>
@@ -109,16 +122,18 @@ export const imageFields = {
     exposedPorts: t.readonlyArray(Port),
     labels: t.record(t.string, t.string),
     annotations: t.record(t.string, t.string),
-    architecture: NonEmptyString,
+    architecture: Architecture,
     variant: NonEmptyString,
-    os: NonEmptyString,
+    os: Os,
     user: NonEmptyString,
-    workingDir: t.refinement(NonEmptyString, (s) => s.startsWith("/"), "absolute path"),
-    stopSignal: NonEmptyString,
-    volumes: t.readonlyArray(t.refinement(NonEmptyString, (s) => s.startsWith("/"), "absolute path")),
+    workingDir: AbsolutePath,
+    stopSignal: StopSignal,
+    volumes: t.readonlyArray(AbsolutePath),
     author: t.string,
     description: t.string,
     tests: t.readonlyArray(SmokeTest),
+    // The most layers the image may have, base layers included (see @ocistage/lower's layerBudget).
+    maxLayers: integerIn("layer count (integer ≥ 1)", 1, Number.POSITIVE_INFINITY),
     // Deep-merged into the image config last (seed 000's extraConfig), e.g. {config: {Env: [...]}}.
     extraConfig: JsonRecord,
     extraManifest: ExtraManifest,
@@ -126,6 +141,7 @@ export const imageFields = {
     labelPrefix: NonEmptyString,
 };
 
-export const ImageSpec = strictType("image spec", { name: ImageName, layers: t.readonlyArray(LayerSpec) }, imageFields);
+// platformProblems checks what needs two fields: the os/architecture pair and the variant.
+export const ImageSpec = withFieldChecks(strictType("image spec", { name: ImageName, layers: t.readonlyArray(LayerSpec) }, imageFields), platformProblems);
 export type ImageSpec = t.TypeOf<typeof ImageSpec>;
 export type ImageSpecInput = t.OutputOf<typeof ImageSpec>;

@@ -1,7 +1,9 @@
 import * as t from "io-ts";
 import { ImageName, LayerName, LayerSpec, imageFields, layerFields } from "./ImageSpec.ts";
 import type { ImageSpec } from "./ImageSpec.ts";
+import { platformProblems } from "./platformCodecs.ts";
 import { strictType } from "./strictType.ts";
+import { withFieldChecks } from "./withFieldChecks.ts";
 
 // The layout form of a spec (seed 000's ociImageLayout): several images, and layers defined once
 // by name and used by any of them. Recognised by its `images` field; the single-image form
@@ -21,7 +23,7 @@ export const LayerUse = new t.Type<string | LayerSpec, unknown, unknown>(
 export type LayerUse = t.TypeOf<typeof LayerUse>;
 
 /** One image of a layout: the single-image form's fields, with layers named or inline. */
-export const LayoutImage = strictType("image", { name: ImageName, layers: t.readonlyArray(LayerUse) }, imageFields);
+export const LayoutImage = withFieldChecks(strictType("image", { name: ImageName, layers: t.readonlyArray(LayerUse) }, imageFields), platformProblems);
 export type LayoutImage = t.TypeOf<typeof LayoutImage>;
 
 export const LayoutSpec = strictType(
