@@ -1,4 +1,7 @@
+import * as E from "fp-ts/lib/Either.js";
 import * as O from "fp-ts/lib/Option.js";
+import { hashFile as hashLayoutFile } from "@ocistage/layout";
+import { digestHex } from "@ocistage/oci";
 import * as TE from "fp-ts/lib/TaskEither.js";
 import { createHash } from "node:crypto";
 import { constants, promises as fs } from "node:fs";
@@ -92,21 +95,11 @@ export const reuseBlob = (elsewhere: readonly string[], layout: string, blob: St
   );
 };
 
-// sha256 of a file, streamed in 4 MiB reads on the calling thread.
+// sha256 of a file (hex), with the layout package's hasher: one blob hasher for verify and build.
 export const hashFile = async (file: string): Promise<string> => {
-  const hash = createHash("sha256");
-  const handle = await fs.open(file, "r");
-  try {
-    const buffer = Buffer.allocUnsafe(4 << 20);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-    }
-  } finally {
-    await handle.close();
-  }
-  return hash.digest("hex");
+  const hashed = await hashLayoutFile(file, "sha256")();
+  if (E.isLeft(hashed)) throw new Error(`${hashed.left.path}: ${hashed.left.reason}`);
+  return digestHex(hashed.right.digest);
 };
 
 // What verify-blobs knows of a blob before looking at it.

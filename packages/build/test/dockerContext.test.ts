@@ -133,7 +133,7 @@ describe("an AddTar layer is its tar", () => {
     const spec = { layers: [{ name: "app", uid: 1000, gid: 1000, files: [{ content: "x\n", destination: "/srv/app/x", mode: "4755" }] }] };
     const [app] = assembleSteps(spec);
     ok(await write(request([addTar(app as StepOf<"AssembleRootfs">, 0)])));
-    const built = await buildImage(programOf(spec), { sourceRoot: at("src"), out: at("out") })();
+    const built = await buildImage(programOfLayers(spec), { sourceRoot: at("src"), out: at("out"), cacheDir: at("cache") })();
     if (E.isLeft(built)) throw new Error(JSON.stringify(built.left));
     const layerDigest = built.right.descriptors.find((d) => d.role === "layer app")?.digest ?? "";
     expect(`sha256:${await sha256(at("ctx", "app.tar"))}`).toBe(layerDigest);

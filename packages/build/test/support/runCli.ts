@@ -1,4 +1,3 @@
-import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ProcessResult } from "./runProcess.ts";
@@ -9,14 +8,11 @@ export const CLI_BIN = path.join(REPO_ROOT, "packages/cli/bin/ocistage.mjs");
 export const EXAMPLE_BUSYBOX = path.join(REPO_ROOT, "examples/busybox-shell");
 export const EXAMPLE_LAYOUT = path.join(REPO_ROOT, "examples/layout");
 
-// The build cache of this test process's CLI runs: its own, so no test sees records another
-// test (or the developer's own builds) made.
-export const TEST_CACHE_HOME = path.join(os.tmpdir(), `ocistage-test-cache-${process.pid}`);
-
-// The environment a CLI run gets: the test's own, without SOURCE_DATE_EPOCH (a developer's
-// shell may set it), with a cache of the test process's own, plus what the test says.
+// The environment a CLI run gets: the test's own (whose XDG_CACHE_HOME, set by vitest.setup.ts,
+// is the test process's own cache), without SOURCE_DATE_EPOCH (a developer's shell may set it),
+// plus what the test says.
 export const cliEnv = (extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: TEST_CACHE_HOME };
+  const env: NodeJS.ProcessEnv = { ...process.env };
   delete env["SOURCE_DATE_EPOCH"];
   return { ...env, ...extra };
 };
