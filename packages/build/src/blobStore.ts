@@ -60,22 +60,16 @@ export const adoptBlobFile = (layout: string, temporary: string, blob: StoredBlo
   );
 };
 
-// Puts `from` at `to` without reading it: a hard link, or a copy where links are refused (the
-// copy may still be a reflink). `to` already existing is fine: names are content.
-export const linkOrCopy = async (from: string, to: string, temporary: string): Promise<void> => {
-  try {
-    await fs.link(from, to);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "EEXIST") return;
-    if (code !== "EXDEV" && code !== "EPERM" && code !== "EMLINK" && code !== "ENOTSUP" && code !== "EOPNOTSUPP") throw e;
-    await fs.copyFile(from, temporary, constants.COPYFILE_FICLONE);
-    await fs.rename(temporary, to);
-  }
+// Copies `from` to `to` through a temporary (a reflink where the file system makes one, so no
+// byte is read or written there). Never a hard link: two output folders sharing an inode would
+// see each other's link count, and so ctime, change under a build reading the blob.
+const copyBlob = async (from: string, to: string, temporary: string): Promise<void> => {
+  await fs.copyFile(from, temporary, constants.COPYFILE_FICLONE);
+  await fs.rename(temporary, to);
 };
 
-// Takes a blob into this layout without reading it: it is there already, or it is linked (or
-// copied) from another layout that holds it (`elsewhere`: where a cache record saw it last).
+// Takes a blob into this layout without tarring it again: it is there already, or it is copied
+// from another layout that holds it (`elsewhere`: where a cache record saw it last).
 // `none` when no candidate has a file of the expected size (removed or damaged by hand): the
 // caller then builds it again.
 export const reuseBlob = (elsewhere: readonly string[], layout: string, blob: StoredBlob, at: string): TE.TaskEither<BuildError, O.Option<StoredBlob>> => {
@@ -86,7 +80,15 @@ export const reuseBlob = (elsewhere: readonly string[], layout: string, blob: St
       for (const other of elsewhere) {
         const source = blobFile(other, blob.digest);
         if (path.resolve(other) === path.resolve(layout) || !(await isBlobOfSize(source, blob.size))) continue;
-        await linkOrCopy(source, target, temporaryPath(layout, "blob"));
+        const temporary = temporaryPath(layout, "blob");
+        try {
+          await copyBlob(source, target, temporary);
+        } catch (e) {
+          // The other folder's build removed it meanwhile: build it here instead.
+          await fs.rm(temporary, { force: true });
+          if ((e as NodeJS.ErrnoException).code === "ENOENT") continue;
+          throw e;
+        }
         return O.some(blob);
       }
       return O.none;
