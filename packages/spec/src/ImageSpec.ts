@@ -33,7 +33,16 @@ const Mode = new t.Type<number, string, unknown>(
 
 const Ownership = { uid: Id, gid: Id };
 
-export const CopyEntry = strictType("copy entry", { source: NonEmptyString, destination: NonEmptyString }, { mode: Mode, ...Ownership });
+// How a copy treats what it finds on disk (README, "Copied files"): `modes` keep (the default)
+// or normalise; `owners` set (every copied file gets uid/gid, the default) or keep (numeric owners
+// from disk); `exclude` gitignore-style patterns for paths inside the copied folder.
+const CopyRules = {
+  modes: t.keyof({ keep: null, normalise: null }, "\"keep\" or \"normalise\""),
+  owners: t.keyof({ set: null, keep: null }, "\"set\" or \"keep\""),
+  exclude: t.readonlyArray(NonEmptyString),
+};
+
+export const CopyEntry = strictType("copy entry", { source: NonEmptyString, destination: NonEmptyString }, { mode: Mode, ...Ownership, ...CopyRules });
 export const SymlinkEntry = strictType("symlink entry", { symlink: NonEmptyString, destination: NonEmptyString }, Ownership);
 export const ContentEntry = strictType("content entry", { content: t.string, destination: NonEmptyString }, { mode: Mode, ...Ownership });
 export const DirectoryEntry = strictType("directory entry", { directory: NonEmptyString }, { mode: Mode, ...Ownership });
@@ -49,7 +58,7 @@ export type FileEntry = t.TypeOf<typeof FileEntry>;
 export const LayerSpec = strictType(
   "layer",
   { name: t.refinement(NonEmptyString, (s) => /^[a-z0-9][a-z0-9._-]*$/.test(s), "layer name ([a-z0-9][a-z0-9._-]*)") },
-  { source: NonEmptyString, files: t.readonlyArray(FileEntry), ...Ownership },
+  { source: NonEmptyString, files: t.readonlyArray(FileEntry), ...Ownership, ...CopyRules },
 );
 export type LayerSpec = t.TypeOf<typeof LayerSpec>;
 
