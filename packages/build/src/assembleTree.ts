@@ -295,7 +295,7 @@ const placeLeaf = (copy: Copy, found: Found, links: Map<string, string[]>): Buil
     }
     return copy.place({ ...nodeBase(copy, found), mode: SYMLINK_MODE, key, data: { _tag: "Symlink", target } }, { at: copy.at, copied: shown });
   }
-  return { _tag: "SourceUnsupported", at: copy.at, path: shown, kind: kindOf(s) };
+  return { _tag: "SourceUnsupported", at: copy.at, path: shown, kind: kindOf(s), inside: !found.top };
 };
 
 export const orderedNodes = (tree: LayerTree): readonly TreeNode[] => [...tree.values()].sort((a, b) => compareTreeOrder(a.key, b.key));
