@@ -61,7 +61,7 @@ copy_folder() {
   fi
   if ! tar -C "$cf_from" -cf "$scratch/copy.tar" "$@" 2> "$scratch/tar-messages" || [ -s "$scratch/tar-messages" ]; then
     cat -- "$scratch/tar-messages" >&2
-    die "cannot copy $cf_from as the build does (tar, above)"
+    die "the source $cf_from holds something tar skipped or could not read (above); the build would refuse it"
   fi
   if [ "$cf_owner" = - ]; then set -- --no-same-owner; else set -- --same-owner; fi
   tar -C "$cf_to" -x -p --numeric-owner "$@" -f "$scratch/copy.tar"
