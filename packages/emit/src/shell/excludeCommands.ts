@@ -24,6 +24,7 @@ export const excludeFunction = (rules: readonly ExcludeRule[], at: string): stri
   });
   return [
     `# what ${commentText(at)} leaves out: ${commentText(rules.map((r) => JSON.stringify(r.pattern)).join(", "))}`,
+    "# shellcheck disable=SC2317 # list_kept calls it by the name copy_in is given",
     "copy_excluded() {",
     ...tests,
     "  return 1",
