@@ -8,8 +8,7 @@ import type { BuildError } from "./BuildError.ts";
 import type { LayerTree, TreeNode } from "./LayerTree.ts";
 import { compareTreeOrder, displayKey, joinKey, keyOfUtf8, parentKey } from "./LayerTree.ts";
 import { SYMLINK_MODE, normaliseMode } from "./normaliseMode.ts";
-import type { Excluded } from "./excludeMatcher.ts";
-import { excludeMatcher } from "./excludeMatcher.ts";
+import { type Excluded, excludeMatcher } from "./excludeMatcher.ts";
 import { showPath } from "@ocistage/tar";
 
 type Assemble = StepOf<"AssembleRootfs">;
