@@ -10,6 +10,10 @@ import { ANY_NAMES } from "@ocistage/program";
 // what the shell script cannot say exactly (a backslash in a name, `[[:alpha:]]` classes,
 // reversed or unclear ranges). Each segment comes out as a canonical POSIX glob (see
 // ExcludeRule.ts), so a `case` pattern and the build's regular expression read it alike.
+// Why not the `ignore` or picomatch packages: the shell script must decide exactly as the build
+// does, so both read one parsed form, which those libraries do not expose (they compile straight
+// to a JS RegExp, with their own reading of sets and escapes). The semantics are held to git's
+// by a test that asks `git check-ignore` (packages/build/test/excludeGit.test.ts).
 
 type Item = { readonly _tag: "Char"; readonly c: string } | { readonly _tag: "Range"; readonly from: string; readonly to: string };
 
