@@ -1,6 +1,7 @@
 export * from "./BuildError.ts";
 export * from "./LayerTree.ts";
 export * from "./assembleTree.ts";
+export * from "./excludeMatcher.ts";
 export * from "./blobStore.ts";
 export * from "./buildImage.ts";
 export * from "./normaliseMode.ts";

@@ -189,6 +189,21 @@ describe("a change of an input", () => {
     const later = await buildImage(programOf(moded, { sourceDateEpoch: 1_700_000_000 }), { sourceRoot: dir(), out: path.join(dir(), "out"), cacheDir: cacheDir() })();
     expect(E.isRight(later) && sources(later.right)).toEqual({ app: "built", data: "built" });
   });
+
+  test.each([
+    ["modes: normalise", { modes: "normalise" }],
+    ['owners: "keep"', { owners: "keep" }],
+    ["an exclude pattern", { exclude: ["*.hard"] }],
+    ["an exclude pattern that matches nothing", { exclude: ["nothing-here"] }],
+  ])("of a copy's rules (%s) builds its layer again", async (_, rules) => {
+    await makeSources();
+    const first = await build();
+    const changed = { ...SPEC, layers: [{ name: "app", files: [{ source: "app", destination: "/opt/app", ...rules }] }, SPEC.layers[1]] };
+    const second = await build({}, defaultBuildDependencies, changed);
+    expect(sources(second)).toEqual({ app: "built", data: "reused" });
+    // The same tree either way (the sources are 0644/0755, root's): only the key had to change.
+    if ("exclude" in rules && rules.exclude[0] === "nothing-here") expect(digests(second)).toEqual(digests(first));
+  });
 });
 
 describe("--verify-inputs", () => {

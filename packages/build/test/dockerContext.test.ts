@@ -69,7 +69,7 @@ const layers = (): readonly StepOf<"AssembleRootfs">[] =>
       {
         name: "base",
         files: [
-          { source: "tree", destination: "/opt/tree" },
+          { source: "tree", destination: "/opt/tree", modes: "normalise" },
           { content: "secret\n", destination: "/etc/secret", mode: "0600" },
           { directory: "/tmp", mode: "1777" },
           { directory: "/ro", mode: "0555" },

@@ -19,7 +19,6 @@ import { decodeSpec } from "@ocistage/spec";
 import { formatBuildError } from "../src/BuildError.ts";
 import { assembleTree, orderedNodes } from "../src/assembleTree.ts";
 import { buildImage } from "../src/buildImage.ts";
-import { normaliseMode } from "../src/normaliseMode.ts";
 import { canonicalTarOptions, encodeTarHeader } from "@ocistage/tar";
 import { tarItemOf } from "../src/writeTreeTar.ts";
 import type { TreeSpec } from "../../tar/test/fixtures/tar/harness.ts";
@@ -151,8 +150,8 @@ describe("a hostile but legitimate tree", () => {
     const tar = spawnSync(GNU_TAR, ["-xpf", blob(treeLayer?.digest ?? ""), "-C", extracted, "--numeric-owner"], { encoding: "utf8" });
     expect({ status: tar.status, stderr: tar.stderr }).toEqual({ status: 0, stderr: "" });
 
-    // The layer's modes are the source's, normalised; the root is 0755; owners are 0:0.
-    const expected = insideLinks(walk(rootfs, (mode) => normaliseMode(mode)));
+    // The layer's modes are the source's, kept (setuid and sticky too); the root is 0755; owners are 0:0.
+    const expected = insideLinks(walk(rootfs, (mode) => mode));
     const rootKey = "";
     const want = new Map([...expected].map(([k, v]) => [k, { ...v, uid: 0, gid: 0, ...(k === rootKey ? { mode: 0o755 } : {}) }]));
     const got = walk(extracted, (mode) => mode);
@@ -162,7 +161,9 @@ describe("a hostile but legitimate tree", () => {
     expect(got.get(Buffer.from("outside-link").toString("hex"))?.inode).toBeUndefined();
     expect(got.get(Buffer.from("chain/l0").toString("hex"))?.target).toBe(Buffer.from("l1").toString("hex"));
     expect(got.get(Buffer.from(`${deepPath}/bottom`).toString("hex"))?.type).toBe("file");
-    expect(got.get(Buffer.from("bin/suid").toString("hex"))?.mode).toBe(0o755);
+    expect(got.get(Buffer.from("bin/suid").toString("hex"))?.mode).toBe(0o4755);
+    expect(got.get(Buffer.from("etc/secret").toString("hex"))?.mode).toBe(0o600);
+    expect(got.get(Buffer.from("tmp").toString("hex"))?.mode).toBe(0o1777);
     expect(got.size).toBe(expected.size);
 
     // The Copy source that is a symlink to /etc is a symlink in the layer, never followed.

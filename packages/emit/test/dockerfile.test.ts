@@ -72,8 +72,22 @@ describe("each layer is one COPY, or one ADD of its tar when COPY cannot carry i
   });
 
   test("a layer whose every file and folder has one owner is `COPY --chown=uid:gid`", () => {
-    const program = programOf(image([layer("app", [{ source: "app", destination: "/app" }, { content: "x\n", destination: "/app/x" }], { uid: 1000, gid: 1001 })]));
+    const program = programOf(image([layer("app", [{ source: "app", destination: "/app", modes: "normalise" }, { content: "x\n", destination: "/app/x" }], { uid: 1000, gid: 1001 })]));
     expect(linesOf(program, /^(COPY|ADD) /)).toEqual(["COPY --chown=1000:1001 app/ /"]);
+  });
+
+  test("a copy that keeps the modes or owners on disk goes as a tar: a copied file may be setuid, and COPY gives one owner", () => {
+    const keptModes = programOf(image([layer("l", [{ source: "tree", destination: "/opt" }])]));
+    expect(linesOf(keptModes, /^(COPY|ADD|#.*because)/)).toEqual([
+      "# l: a tar, unpacked with every owner and mode, because layers[0].files[0].source keeps the modes its files have on disk (modes: keep, the default), setuid and setgid included, which COPY drops",
+      "ADD l.tar /",
+    ]);
+    const keptOwners = programOf(image([{ name: "root", source: "rootfs", owners: "keep", modes: "normalise" }]));
+    expect(linesOf(keptOwners, /because/)).toEqual([
+      "# root: a tar, unpacked with every owner and mode, because layers[0].source keeps the owners its files have on disk (owners: keep), and one COPY gives one owner",
+    ]);
+    const normalised = programOf(image([layer("l", [{ source: "tree", destination: "/opt", modes: "normalise" }])]));
+    expect(linesOf(normalised, /^(COPY|ADD) /)).toEqual(["COPY l/ /"]);
   });
 
   test("a layer with root-owned implied folders and another owner's files goes as a tar, and says why", () => {
@@ -103,7 +117,7 @@ describe("each layer is one COPY, or one ADD of its tar when COPY cannot carry i
   test("a copy owned by someone else with entries deeper below it goes as a tar (its folders' owners depend on the source); with direct children only, COPY --chown", () => {
     const program = programOf(image([layer("l", [{ source: "tree", destination: "/opt", uid: 5, gid: 5 }, { content: "x\n", destination: "/opt/a/b", uid: 5, gid: 5 }])]));
     expect(linesOf(program, /because/)[0]).toContain("the owners of the folders between /opt and /opt/a/b depend on what the copied folder holds (5:5 or 0:0)");
-    const direct = programOf(image([layer("l", [{ source: "tree", destination: "/opt", uid: 5, gid: 5 }, { content: "x\n", destination: "/opt/b", uid: 5, gid: 5 }])]));
+    const direct = programOf(image([layer("l", [{ source: "tree", destination: "/opt", uid: 5, gid: 5, modes: "normalise" }, { content: "x\n", destination: "/opt/b", uid: 5, gid: 5 }])]));
     expect(linesOf(direct, /^(COPY|ADD) /)).toEqual(["COPY --chown=5:5 l/ /"]);
   });
 

@@ -20,6 +20,7 @@ import { buildahBuild, requireBuildah } from "./fixtures/dockerfile/buildah.ts";
 import type { ImageView, UnpackedTree } from "./fixtures/dockerfile/imageLayout.ts";
 import { readImage } from "./fixtures/dockerfile/imageLayout.ts";
 import { EXAMPLES, loadProgram } from "./fixtures/dockerfile/programOf.ts";
+import { makeRootfs } from "../../build/test/fixtures/rootfs/debootstrapLike.ts";
 
 const BUILDAH_DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -46,7 +47,7 @@ const writeAwkwardSpec = async (dir: string): Promise<string> => {
       {
         name: "base",
         files: [
-          { source: "rootfs", destination: "/opt/tree" },
+          { source: "rootfs", destination: "/opt/tree", modes: "normalise" },
           { content: "one\n", destination: "/etc/motd" },
           { content: "base\n", destination: "/motd" },
           { content: "s3cret\n", destination: "/etc/secret", mode: "0600" },
@@ -93,6 +94,16 @@ const writeAwkwardSpec = async (dir: string): Promise<string> => {
   return file;
 };
 
+// A root filesystem with debootstrap's modes and owners (setuid, setgid, sticky, group shadow),
+// copied with owners and modes from disk and its device nodes left out: a layer only a tar
+// carries. Making it needs root (mknod, chown).
+const writeRootfsSpec = async (dir: string): Promise<string> => {
+  await makeRootfs(path.join(dir, "rootfs"));
+  const file = path.join(dir, "image.json");
+  await fs.writeFile(file, JSON.stringify({ name: "rootfs", layers: [{ name: "rootfs", source: "rootfs", exclude: ["dev/*"], owners: "keep" }], entrypoint: ["/bin/sh"] }));
+  return file;
+};
+
 const examples = readdirSync(EXAMPLES).filter((name) => ["image.ts", "image.json", "image.yaml", "image.yml"].some((f) => existsSync(path.join(EXAMPLES, name, f))));
 // In a layout of several images, the one each Dockerfile case builds (buildah makes one image per
 // Dockerfile); the others' Dockerfiles are checked as text in dockerfile.test.ts.
@@ -108,6 +119,7 @@ interface Case {
 const cases: readonly Case[] = [
   ...examples.map((name): Case => ({ name: `example ${name}`, ...(IMAGE_OF_EXAMPLE[name] === undefined ? {} : { image: IMAGE_OF_EXAMPLE[name] }), epoch: 0, spec: async () => path.join(EXAMPLES, name) })),
   { name: "a spec with awkward values, owners and modes", epoch: AWKWARD_EPOCH, spec: async (work) => writeAwkwardSpec(await fs.mkdir(path.join(work, "spec"), { recursive: true }).then(() => path.join(work, "spec"))) },
+  ...(process.getuid?.() === 0 ? [{ name: "a debootstrap-like root filesystem (owners and modes kept, dev/* left out)", epoch: 0, spec: (work: string) => writeRootfsSpec(work) }] : []),
 ];
 
 const unwrap = <L, A>(result: E.Either<L, A>, show: (l: L) => readonly string[]): A => {

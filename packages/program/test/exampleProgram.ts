@@ -18,7 +18,7 @@ export const exampleSteps: readonly Step[] = [
     ...info("assemble-rootfs-app", [], ["source:app"], ["scratch:rootfs-app"]),
     layer: "app",
     owner: { uid: 0, gid: 0 },
-    entries: [{ _tag: "Copy", at: "layers[0].source", source: "app", destination: "", owner: { uid: 0, gid: 0 } }],
+    entries: [{ _tag: "Copy", at: "layers[0].source", source: "app", destination: "", modes: "keep", owner: { uid: 0, gid: 0 }, exclude: [] }],
   },
   { _tag: "TarLayer", ...info("tar-layer-app", ["assemble-rootfs-app"], ["scratch:rootfs-app"], ["blob:layer-app"]), tools: ["sh", "tar"], layer: "app", mediaType: "t", mtime: 0 },
   { _tag: "WriteConfig", ...info("write-config", ["tar-layer-app"], ["blob:layer-app"], ["blob:config"]), image: "app", config: { architecture: "amd64", os: "linux" }, layers: ["app"] },

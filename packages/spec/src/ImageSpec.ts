@@ -44,7 +44,16 @@ const integerIn = (name: string, min: number, max: number) =>
 // A NUL cannot cross execve(2) or a path system call, so no runtime could honour one.
 const AbsolutePath = t.refinement(NonEmptyString, (s) => s.startsWith("/") && !s.includes("\0"), "absolute path (without NUL)");
 
-export const CopyEntry = strictType("copy entry", { source: NonEmptyString, destination: NonEmptyString }, { mode: Mode, ...Ownership });
+// How a copy treats what it finds on disk (README, "Copied files"): `modes` keep (the default)
+// or normalise; `owners` set (every copied file gets uid/gid, the default) or keep (numeric owners
+// from disk); `exclude` gitignore-style patterns for paths inside the copied folder.
+const CopyRules = {
+  modes: t.keyof({ keep: null, normalise: null }, "\"keep\" or \"normalise\""),
+  owners: t.keyof({ set: null, keep: null }, "\"set\" or \"keep\""),
+  exclude: t.readonlyArray(NonEmptyString),
+};
+
+export const CopyEntry = strictType("copy entry", { source: NonEmptyString, destination: NonEmptyString }, { mode: Mode, ...Ownership, ...CopyRules });
 export const SymlinkEntry = strictType("symlink entry", { symlink: NonEmptyString, destination: NonEmptyString }, Ownership);
 export const ContentEntry = strictType("content entry", { content: t.string, destination: NonEmptyString }, { mode: Mode, ...Ownership });
 export const DirectoryEntry = strictType("directory entry", { directory: NonEmptyString }, { mode: Mode, ...Ownership });
@@ -69,7 +78,7 @@ export const LAYER_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 export const LayerName = t.refinement(NonEmptyString, (s) => LAYER_NAME.test(s), "layer name ([a-z0-9][a-z0-9._-]*)");
 
 /** What a layer holds, without its name: shared by inline layers and a layout's `layers` record. */
-export const layerFields = { source: NonEmptyString, files: t.readonlyArray(FileEntry), ...Ownership };
+export const layerFields = { source: NonEmptyString, files: t.readonlyArray(FileEntry), ...Ownership, ...CopyRules };
 
 export const LayerSpec = strictType("layer", { name: LayerName }, layerFields);
 export type LayerSpec = t.TypeOf<typeof LayerSpec>;

@@ -1,5 +1,6 @@
 import type { Platform, Program, StepOf } from "@ocistage/program";
 import { imageTitle, programTitle } from "@ocistage/program";
+import { copyHelpers } from "./copyHelpers.ts";
 import { layersNeedingRoot } from "./layerOwners.ts";
 import { commentText } from "./shellQuote.ts";
 import { isRelativeSource } from "./sourcePath.ts";
@@ -9,6 +10,7 @@ export interface ScriptNeeds {
   readonly sourceRoot: boolean; // some source path is relative
   readonly rootFor: readonly string[]; // layers that mix owners
   readonly hasCopies: boolean;
+  readonly hasExcludes: boolean;
   readonly archive?: string; // the layout archive's name, when the program writes one
 }
 
@@ -20,6 +22,7 @@ export const scriptNeeds = (program: Program): ScriptNeeds => {
     sourceRoot: copies.some((c) => isRelativeSource(c.source)),
     rootFor: layersNeedingRoot(assembles),
     hasCopies: copies.length > 0,
+    hasExcludes: copies.some((c) => c.exclude.length > 0),
     ...(archive === undefined ? {} : { archive: commentText(archive) }),
   };
 };
@@ -110,7 +113,8 @@ fresh() {
   fi
 }
 
-# implied_dir PATH: a folder a destination implies, 0755, unless something made it already
+# implied_dir PATH [OWNER]: a folder a destination implies, 0755 (and OWNER's), unless something
+# made it already
 implied_dir() {
   if is_dir "$1"; then return 0; fi
   if exists "$1"; then
@@ -119,6 +123,7 @@ implied_dir() {
   fi
   mkdir -- "$1"
   chmod 00755 -- "$1"
+  if [ "$#" -gt 1 ]; then chown -h -- "$2" "$1"; fi
 }
 
 # make_dir PATH: a folder the spec names; it may restate a folder a destination implied
@@ -134,31 +139,18 @@ write_text() { fresh "$1" && printf '%s' "$2" > "$1"; }
 ${
   needs.hasCopies
     ? `
-# copy_in SOURCE PATH: a file, symlink or folder as it is: symlinks not followed, hard links
-# kept, modes kept for now (owners and modes are set below); a folder merges into a folder
-# that is there already (the root, or one a destination implied)
-copy_in() {
-  exists "$1" || die "the source $1 does not exist"
-  if is_dir "$2"; then
-    is_dir "$1" || die "the source $1 is not a folder, but its destination is one"
-    cp -R -P --preserve=mode,links -- "$1/." "$2"
-  else
-    fresh "$2"
-    cp -R -P --preserve=mode,links -- "$1" "$2"
-  fi
-}
-
-# normalise_modes PATH: the build's rule for copied things: owner bits kept, group and other
-# get the owner's bits without write, no setuid/setgid/sticky; symlinks are left alone
-normalise_modes() {
-  if [ ! -L "$1" ]; then chmod -R ug-s,o-t,go=u,go-w -- "$1"; fi
-}
-
-# refuse_special LAYER TAR: the build copies only files, folders and symlinks
+${copyHelpers(needs.hasExcludes)}
+# refuse_special LAYER TAR: the build copies only files, folders and symlinks, and no name that
+# runtimes read as a whiteout (.wh.*)
 refuse_special() {
   tar --quoting-style=escape -tvf "$2" | while IFS= read -r line; do
     case $line in
-      [bcp]*) die "layer $1: a source holds a FIFO or device file: $line" ;;
+      [bcp]*) die "layer $1: a source holds a FIFO or device file (leave it out with an exclude pattern): $line" ;;
+    esac
+  done
+  tar --quoting-style=escape -tf "$2" | while IFS= read -r line; do
+    case $line in
+      */.wh.*) die "layer $1: a source holds a name starting with .wh., which runtimes read as a whiteout (rename it, or leave it out with an exclude pattern): $line" ;;
     esac
   done
 }
@@ -172,7 +164,6 @@ ${
   needs.rootFor.length > 0
     ? `
 set_owner() { chown -h -- "$1" "$2"; }
-set_owner_tree() { chown -R -h -P -- "$1" "$2"; }
 `
     : ""
 }
