@@ -37,7 +37,11 @@ if (missing.length > 0) {
 const q = (s) => `'${String(s).replaceAll("'", "'\\''")}'`;
 const cli = `node ${q(path.join(repo, "packages/cli/bin/ocistage.mjs"))}`;
 const out = (name) => path.join(work, "out", name);
-const wipe = (dir) => `rm -rf ${q(dir)} ${q(path.join(path.dirname(dir), `.${path.basename(dir)}.ocistage`))}`;
+// The build cache of the bench's builds: its own, wiped with the output for a cold build (the
+// CLI's default, the user's ~/.cache/ocistage, would serve a "cold" build from earlier runs).
+const cacheHome = path.join(work, "cache");
+process.env.XDG_CACHE_HOME = cacheHome;
+const wipe = (dir) => `rm -rf ${q(dir)} ${q(cacheHome)}`;
 const GNU_TAR = "tar --format=gnu -b1 --sort=name --numeric-owner --owner=0 --group=0 --mtime=@0 --mode=go=u,go-w";
 // buildah with its own vfs store, so nothing outside the work folder is touched.
 const buildah = (store) => `buildah --storage-driver vfs --root ${q(path.join(store, "root"))} --runroot ${q(path.join(store, "run"))}`;
@@ -105,7 +109,7 @@ for (const name of ["small", "many", "big"]) {
   if (name === "many")
     run({ ...common, id: `${name}-verify`, tool: "ocistage build --verify-inputs", kind: "verify", label: `${name}: ocistage build --verify-inputs (no-op)`, setup: "sync", command: `${cli} build ${q(spec)} --out ${q(o)} --verify-inputs >/dev/null`, runs, warmup: 0 });
   rmSync(o, { recursive: true, force: true });
-  rmSync(path.join(work, "out", `.${name}.ocistage`), { recursive: true, force: true });
+  rmSync(cacheHome, { recursive: true, force: true });
   const layout = out(`${name}-umoci`);
   run({ ...common, id: `${name}-umoci`, tool: "umoci", kind: "baseline", label: `${name}: umoci init + new + insert`, prepare: `rm -rf ${q(layout)}; sync`, command: `umoci init --layout ${q(layout)} && umoci new --image ${q(layout)}:bench && umoci insert --image ${q(layout)}:bench ${q(root)} / >/dev/null`, cleanup: `rm -rf ${q(layout)}`, runs, warmup: 0 });
   const store = out(`${name}-buildah`);
@@ -148,7 +152,7 @@ for (const name of ["small", "many", "big"]) {
   run({ tree: "ten", bytes, id: "ten-noop", tool: "ocistage build", kind: "noop", label: "ten: ocistage build (no-op rebuild)", setup: `${cli} build ${q(spec)} --out ${q(o)} >/dev/null; sync`, command: `${cli} build ${q(spec)} --out ${q(o)} >/dev/null`, runs: lightRuns, warmup: 1 });
   run({ tree: "ten", bytes, id: "ten-onefile", tool: "ocistage build", kind: "onefile", label: "ten: ocistage build (one file of layer5 changed)", prepare: change, command: `${cli} build ${q(spec)} --out ${q(o)} >/dev/null`, runs: lightRuns, warmup: 1 });
   rmSync(o, { recursive: true, force: true });
-  rmSync(path.join(work, "out", ".ten.ocistage"), { recursive: true, force: true });
+  rmSync(cacheHome, { recursive: true, force: true });
 }
 
 // 200 layers: the views, which never touch the file system beyond the spec.

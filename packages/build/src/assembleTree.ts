@@ -9,12 +9,14 @@ import type { LayerTree, TreeNode } from "./LayerTree.ts";
 import { compareTreeOrder, displayKey, joinKey, keyOfUtf8, parentKey } from "./LayerTree.ts";
 import { SYMLINK_MODE, normaliseMode } from "./normaliseMode.ts";
 import { copiedXattrs } from "./copiedXattrs.ts";
+import { type Excluded, excludeMatcher } from "./excludeMatcher.ts";
 import { showPath } from "@ocistage/tar";
 
 type Assemble = StepOf<"AssembleRootfs">;
 type CopyEntry = Extract<RootfsEntry, { _tag: "Copy" }>;
 
 const SLASH = Buffer.from("/");
+const WHITEOUT_PREFIX = ".wh."; // OCI image-spec layer.md, "Whiteouts"
 
 const kindOf = (stat: BigIntStats): string =>
   stat.isFIFO() ? "FIFO" : stat.isSocket() ? "socket" : stat.isCharacterDevice() ? "character device" : stat.isBlockDevice() ? "block device" : "special file";
@@ -61,7 +63,8 @@ interface Placer {
 // get mode 0755 and the layer's owner; the root is always a folder. Two entries (or an entry and
 // a file of a copied tree) may not claim one path, and nothing may sit below a symlink or a file:
 // extracting such a tar would write through the link. Copied trees are walked with lstat, so no
-// symlink in them is ever followed; sockets, FIFOs and devices are refused by name.
+// symlink in them is ever followed; what the copy's `exclude` rules match is left out (a folder
+// with everything in it); sockets, FIFOs, devices and whiteout names (`.wh.*`) are refused by name.
 export const assembleTree = (step: Assemble, sourceRoot: string): TE.TaskEither<BuildError, LayerTree> => async () => {
   const tree = new Map<string, TreeNode>();
   // Folders nobody asked for by name (the root, parents of destinations), each with the path
@@ -106,26 +109,26 @@ export const assembleTree = (step: Assemble, sourceRoot: string): TE.TaskEither<
   for (const entry of step.entries) {
     const origin = entryPath(entry);
     const by: Placer = { at: `${step.name} ${destinationField(entry)}` };
-    const key = keyOfUtf8(entry.destination);
-    const { uid, gid } = entry.owner;
-    let error: BuildError | undefined;
-    switch (entry._tag) {
-      case "Copy":
-        error = copyTree({ entry, at: `${step.name} ${entry.at}`, sourceRoot, place, tree });
-        break;
-      case "Symlink":
-        error = place({ key, data: { _tag: "Symlink", target: Buffer.from(entry.target, "utf8") }, mode: SYMLINK_MODE, uid, gid, origin }, by);
-        break;
-      case "Content":
-        error = place({ key, data: { _tag: "File", from: { _tag: "Inline", bytes: Buffer.from(entry.content, "utf8") } }, mode: entry.mode, uid, gid, origin }, by);
-        break;
-      case "Directory":
-        error = place({ key, data: { _tag: "Directory" }, mode: entry.mode, uid, gid, origin }, by);
-        break;
-    }
+    const error =
+      entry._tag === "Copy"
+        ? copyTree({ entry, at: `${step.name} ${entry.at}`, sourceRoot, place, tree, excluded: excludeMatcher(entry.exclude) })
+        : place(entryNode(entry, keyOfUtf8(entry.destination), origin), by);
     if (error !== undefined) return { _tag: "Left", left: error };
   }
   return { _tag: "Right", right: tree };
+};
+
+// An entry the spec spells out (not a copy) as a node.
+const entryNode = (entry: Exclude<RootfsEntry, CopyEntry>, key: string, origin: string): TreeNode => {
+  const { uid, gid } = entry.owner;
+  switch (entry._tag) {
+    case "Symlink":
+      return { key, data: { _tag: "Symlink", target: Buffer.from(entry.target, "utf8") }, mode: SYMLINK_MODE, uid, gid, origin };
+    case "Content":
+      return { key, data: { _tag: "File", from: { _tag: "Inline", bytes: Buffer.from(entry.content, "utf8") } }, mode: entry.mode, uid, gid, origin };
+    case "Directory":
+      return { key, data: { _tag: "Directory" }, mode: entry.mode, uid, gid, origin };
+  }
 };
 
 // One file of a copied tree waiting to be placed: where it is on disk, how messages show it
@@ -134,6 +137,7 @@ interface Found {
   readonly disk: Buffer;
   readonly shown: string;
   readonly key: string;
+  readonly names: readonly string[]; // below the copied source (latin1), what `exclude` matches
   readonly stat: BigIntStats;
   readonly top: boolean;
 }
@@ -144,6 +148,7 @@ interface Copy {
   readonly sourceRoot: string;
   readonly place: (node: TreeNode, by: Placer) => BuildError | undefined;
   readonly tree: Map<string, TreeNode>;
+  readonly excluded: Excluded | undefined;
 }
 
 // The spec's `source` itself: a missing file, a dangling symlink or a symlink loop is an error
@@ -197,7 +202,7 @@ const copyTree = (copy: Copy): BuildError | undefined => {
     return conflict(at, "", `the image root must be a folder, but ${entry.source} is ${topStat.isSymbolicLink() ? "a symlink" : "not a folder"}`);
   const links = new Map<string, string[]>(); // dev:ino → keys, to turn repeats into hard links
   // Depth first with an explicit stack, so a deep tree costs no recursion.
-  const stack: Found[] = [{ disk: Buffer.from(top), shown: entry.source, key: keyOfUtf8(entry.destination), stat: topStat, top: true }];
+  const stack: Found[] = [{ disk: Buffer.from(top), shown: entry.source, key: keyOfUtf8(entry.destination), names: [], stat: topStat, top: true }];
   for (let found = stack.pop(); found !== undefined; found = stack.pop()) {
     if (!found.stat.isDirectory()) {
       const error = placeLeaf(copy, found, links);
@@ -209,15 +214,15 @@ const copyTree = (copy: Copy): BuildError | undefined => {
     if ("_tag" in xattrs) return xattrs;
     const error = copy.place({ ...nodeBase(copy, found), ...xattrs, key, data: { _tag: "Directory" } }, { at, copied: shown });
     if (error !== undefined) return error;
-    let names: Buffer[];
+    let listing: Buffer[];
     try {
-      names = readdirSync(disk, { encoding: "buffer" }).sort(Buffer.compare);
+      listing = readdirSync(disk, { encoding: "buffer" }).sort(Buffer.compare);
     } catch (e) {
       return { _tag: "SourceMissing", at, path: shown, reason: errnoReason(e) };
     }
     // In name order, so the first problem reported does not depend on the file system.
     const folders: Found[] = [];
-    for (const name of names) {
+    for (const name of listing) {
       const child = Buffer.concat([disk, SLASH, name]);
       const childShown = `${shown}/${showPath(name)}`;
       let stat: BigIntStats;
@@ -226,10 +231,14 @@ const copyTree = (copy: Copy): BuildError | undefined => {
       } catch (e) {
         return { _tag: "SourceMissing", at, path: childShown, reason: errnoReason(e) };
       }
-      const found: Found = { disk: child, shown: childShown, key: joinKey(key, name.toString("latin1")), stat, top: false };
-      if (stat.isDirectory()) folders.push(found);
+      const nameKey = name.toString("latin1");
+      const names = [...found.names, nameKey];
+      if (copy.excluded?.(names, stat.isDirectory()) === true) continue; // a folder: with all it holds
+      if (nameKey.startsWith(WHITEOUT_PREFIX)) return { _tag: "SourceWhiteout", at, path: childShown };
+      const next: Found = { disk: child, shown: childShown, key: joinKey(key, nameKey), names, stat, top: false };
+      if (stat.isDirectory()) folders.push(next);
       else {
-        const leafError = placeLeaf(copy, found, links);
+        const leafError = placeLeaf(copy, next, links);
         if (leafError !== undefined) return leafError;
       }
     }
@@ -257,11 +266,15 @@ const copyTree = (copy: Copy): BuildError | undefined => {
 };
 
 // Mode, owner and origin of a copied node: the spec's mode applies to the source itself only;
-// everything else gets its normalised mode on disk, and the root folder 0755 unless told.
+// everything else gets its mode on disk, kept or normalised (the copy's `modes`), and the image
+// root 0755 unless told; the owner is the copy's, or the numeric one on disk ("keep").
 const nodeBase = (copy: Copy, found: Found): Pick<TreeNode, "mode" | "uid" | "gid" | "origin"> => {
   const explicit = found.top ? copy.entry.mode : undefined;
-  const mode = explicit ?? (found.key === "" ? DEFAULT_DIR_MODE : normaliseMode(Number(found.stat.mode)));
-  return { mode, uid: copy.entry.owner.uid, gid: copy.entry.owner.gid, origin: copiedOrigin(found.shown, copy.entry) };
+  const disk = Number(found.stat.mode) & 0o7777;
+  const mode = explicit ?? (found.key === "" ? DEFAULT_DIR_MODE : copy.entry.modes === "keep" ? disk : normaliseMode(disk));
+  const owner = copy.entry.owner;
+  const { uid, gid } = owner === "keep" ? { uid: Number(found.stat.uid), gid: Number(found.stat.gid) } : owner;
+  return { mode, uid, gid, origin: copiedOrigin(found.shown, copy.entry) };
 };
 
 // A file, symlink or special file of a copied tree.
@@ -279,7 +292,7 @@ const placeLeaf = (copy: Copy, found: Found, links: Map<string, string[]>): Buil
     const identity = { dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs };
     return copy.place({ ...nodeBase(copy, found), key, data: { _tag: "File", from: { _tag: "Disk", path: disk, identity } } }, { at: copy.at, copied: shown });
   }
-  if (!s.isSymbolicLink()) return { _tag: "SourceUnsupported", at: copy.at, path: shown, kind: kindOf(s) };
+  if (!s.isSymbolicLink()) return { _tag: "SourceUnsupported", at: copy.at, path: shown, kind: kindOf(s), inside: !found.top };
   const xattrs = copiedXattrs(disk, s, copy.at, shown);
   if ("_tag" in xattrs) return xattrs;
   let target: Buffer;

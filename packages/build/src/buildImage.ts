@@ -3,34 +3,36 @@ import * as E from "fp-ts/lib/Either.js";
 import * as O from "fp-ts/lib/Option.js";
 import * as TE from "fp-ts/lib/TaskEither.js";
 import { pipe } from "fp-ts/lib/function.js";
-import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { availableParallelism } from "node:os";
 import * as path from "node:path";
-import { MediaType, canonicalJson } from "@ocistage/oci";
-import type { Json } from "@ocistage/oci";
+import { MediaType, canonicalJsonBytes, descriptor, imageIndex, imageManifest, indexEntry, withDiffIds } from "@ocistage/oci";
+import type { Descriptor, Digest, Json } from "@ocistage/oci";
 import type { Program, Step, StepHandlers, StepOf } from "@ocistage/program";
-import { matchStep } from "@ocistage/program";
+import { matchStep, resolveRefName } from "@ocistage/program";
 import type { BuildError } from "./BuildError.ts";
 import { reasonOf } from "./BuildError.ts";
 import { assembleTree, orderedNodes } from "./assembleTree.ts";
 import type { BlobOrigin, StoredBlob } from "./blobStore.ts";
 import { blobHex, blobsDir, hashFile, putBlobBytes, verifyBlobs } from "./blobStore.ts";
 import type { BuildCache } from "./cache/buildCache.ts";
-import { dropOrphanCache, openBuildCache, pruneCache } from "./cache/buildCache.ts";
+import { defaultCacheDir, openBuildCache } from "./cache/buildCache.ts";
 import type { ArchiveWriter, CachedArchive } from "./cache/cachedArchive.ts";
 import { cachedArchive } from "./cache/cachedArchive.ts";
 import type { CacheMode, CachedLayer, LayerSource, LayerTars } from "./cache/cachedLayer.ts";
 import { cachedLayer } from "./cache/cachedLayer.ts";
 import { digestLayerTar } from "./cache/digestLayerTar.ts";
 import { outputOutsideSources } from "./outputOutsideSources.ts";
-import { discardBuildDir, publishBuildDir, startBuildDir } from "./publishOutput.ts";
+import type { OutputFolder } from "./outputFolder.ts";
+import { abandonOutput, openOutput, publishOutput } from "./outputFolder.ts";
+import { temporaryPath } from "./temporaryPath.ts";
 import { writeLayoutArchive, writeLayerTar } from "./writeTreeTar.ts";
 
 export interface BuildOptions {
   readonly sourceRoot: string; // the spec's folder: relative sources start here
-  readonly out: string;
+  readonly out: string; // the OCI layout folder to write (made, or updated in place)
   readonly cache?: CacheMode; // default "use"
+  readonly cacheDir?: string; // default: defaultCacheDir(process.env)
   readonly parallelism?: number; // layers tarred at once; default: the cores, at most 4
 }
 
@@ -64,10 +66,19 @@ export interface BuiltLayer {
   readonly source: LayerSource;
 }
 
+/** An entry of the index.json the build wrote: what it names, as what, and the image(s) behind it. */
+export interface BuiltReference {
+  readonly reference: string; // the ref.name annotation: `oci:DIR:REFERENCE`
+  readonly mediaType: string;
+  readonly digest: string;
+  readonly size: number;
+  readonly images: readonly string[]; // ids of the images it reaches
+}
+
 export interface BuildResult {
   readonly out: string;
-  readonly layoutDir: string; // the content-named folder DIR points at
-  readonly manifest: BuiltDescriptor;
+  readonly references: readonly BuiltReference[];
+  readonly manifest: BuiltDescriptor; // the first image's manifest
   readonly descriptors: readonly BuiltDescriptor[];
   readonly layers: readonly BuiltLayer[];
   readonly archive: CachedArchive["source"];
@@ -90,13 +101,14 @@ interface BuildState {
   readonly assembles: ReadonlyMap<string, StepOf<"AssembleRootfs">>;
   readonly jobs: ReadonlyMap<string, LayerResult>;
   readonly layers: ReadonlyMap<string, CachedLayer>;
-  readonly config?: StoredBlob;
-  readonly manifest?: StoredBlob;
-  // The layout is named by index.json's hash, which covers the tag as well as the manifest:
-  // a tag-only change must not keep an earlier folder whose index names the old tag.
-  readonly indexDigest?: string;
+  readonly configs: ReadonlyMap<string, StoredBlob>; // by image id
+  readonly manifests: ReadonlyMap<string, StoredBlob>; // by image id
+  readonly imageIndexes: ReadonlyMap<string, StoredBlob>; // by group id
+  // index.json is written to a temporary and put in place last, after the archive.
+  readonly index?: { readonly bytes: Uint8Array; readonly temporary: string; readonly references: readonly BuiltReference[] };
   readonly verify: boolean; // the program has a verify-blobs step
   readonly archive?: CachedArchive;
+  readonly archiveName?: string;
 }
 
 // The parts of a build that are effects shared by its concurrent jobs: one per buildImage call.
@@ -114,8 +126,7 @@ interface Execution {
 }
 
 const io = (at: string, file: string) => (e: unknown): BuildError => ({ _tag: "Io", at, path: file, reason: reasonOf(e) });
-const bytes = (value: Json): Uint8Array => Buffer.from(canonicalJson(value), "utf8");
-const descriptorOf = (mediaType: string, blob: StoredBlob): Json => ({ mediaType, digest: blob.digest, size: blob.size });
+const descriptorOf = (mediaType: string, blob: StoredBlob): Descriptor => descriptor({ mediaType, digest: blob.digest as Digest, size: blob.size });
 
 const need = <A>(value: A | undefined, what: string): A => {
   if (value === undefined) throw new Error(`bug: ${what} is not known yet; the program's steps are out of order`);
@@ -156,11 +167,17 @@ const layerJob = (x: Execution, dir: string, assemble: StepOf<"AssembleRootfs">,
 };
 
 const stepRunner = (x: Execution, dir: string): StepHandlers<(state: BuildState) => TE.TaskEither<BuildError, BuildState>> => ({
-  WriteLayoutFile: (step) => (state) =>
-    pipe(
-      TE.tryCatch(() => fs.writeFile(path.join(dir, "oci-layout"), step.content), io(step.name, "oci-layout")),
+  // Replaced by rename: an existing layout's oci-layout is never seen half written.
+  WriteLayoutFile: (step) => (state) => {
+    const temporary = temporaryPath(dir, "oci-layout");
+    return pipe(
+      TE.tryCatch(async () => {
+        await fs.writeFile(temporary, step.content);
+        await fs.rename(temporary, path.join(dir, "oci-layout"));
+      }, io(step.name, "oci-layout")),
       TE.map(() => state),
-    ),
+    );
+  },
   // Nothing is read yet: the tar-layer step's job assembles the tree when it starts.
   AssembleRootfs: (step) => (state) => TE.right({ ...state, assembles: new Map([...state.assembles, [step.layer, step]]) }),
   TarLayer: (step) => (state) => {
@@ -180,10 +197,11 @@ const stepRunner = (x: Execution, dir: string): StepHandlers<(state: BuildState)
     pipe(
       awaitLayers(state),
       TE.chain((settled) => {
-        const diffIds = step.layers.map((layer) => need(settled.layers.get(layer), `layer ${layer}`).blob.digest);
+        const diffIds = step.layers.map((layer) => need(settled.layers.get(layer), `layer ${layer}`).blob.digest as Digest);
+        const config = withDiffIds(step.config, diffIds);
         return pipe(
-          putBlobBytes(dir, bytes({ ...step.config, rootfs: { type: "layers", diff_ids: diffIds } }), step.name),
-          TE.map((config) => ({ ...settled, config })),
+          putBlobBytes(dir, canonicalJsonBytes(config), step.name),
+          TE.map((blob) => ({ ...settled, configs: new Map([...settled.configs, [step.image, blob]]) })),
         );
       }),
     ),
@@ -191,34 +209,48 @@ const stepRunner = (x: Execution, dir: string): StepHandlers<(state: BuildState)
     pipe(
       awaitLayers(state),
       TE.chain((settled) => {
-        const manifest: Json = {
-          schemaVersion: 2,
-          mediaType: MediaType.imageManifest,
-          config: descriptorOf(MediaType.imageConfig, need(settled.config, "the config")),
+        const manifest = imageManifest({
+          config: descriptorOf(MediaType.imageConfig, need(settled.configs.get(step.image), `the config of ${step.image}`)),
           layers: step.layers.map(({ layer, mediaType }) => descriptorOf(mediaType, need(settled.layers.get(layer), `layer ${layer}`).blob)),
-          ...(Object.keys(step.annotations).length === 0 ? {} : { annotations: step.annotations }),
-        };
+          annotations: step.annotations,
+          artifactType: step.artifactType,
+        });
         return pipe(
-          putBlobBytes(dir, bytes(manifest), step.name),
-          TE.map((blob) => ({ ...settled, manifest: blob })),
+          putBlobBytes(dir, canonicalJsonBytes(manifest), step.name),
+          TE.map((blob) => ({ ...settled, manifests: new Map([...settled.manifests, [step.image, blob]]) })),
         );
       }),
     ),
-  WriteIndex: (step) => (state) => {
-    const manifest = need(state.manifest, "the manifest");
-    const index: Json = {
-      schemaVersion: 2,
-      mediaType: MediaType.imageIndex,
-      manifests: step.manifests.map((m) => ({
-        ...(descriptorOf(MediaType.imageManifest, manifest) as Record<string, Json>),
-        annotations: m.annotations,
-        platform: { architecture: m.platform.architecture, os: m.platform.os, ...(m.platform.variant === undefined ? {} : { variant: m.platform.variant }) },
-      })),
-    };
-    const indexBytes = bytes(index);
+  WriteImageIndex: (step) => (state) => {
+    const index = imageIndex({
+      manifests: step.manifests.map((m) => indexEntry({ target: descriptorOf(MediaType.imageManifest, need(state.manifests.get(m.image), `the manifest of ${m.image}`)), platform: m.platform })),
+    });
     return pipe(
-      TE.tryCatch(() => fs.writeFile(path.join(dir, "index.json"), indexBytes), io(step.name, "index.json")),
-      TE.map(() => ({ ...state, indexDigest: `sha256-${createHash("sha256").update(indexBytes).digest("hex")}` })),
+      putBlobBytes(dir, canonicalJsonBytes(index), step.name),
+      TE.map((blob) => ({ ...state, imageIndexes: new Map([...state.imageIndexes, [step.group, blob]]) })),
+    );
+  },
+  WriteIndex: (step) => (state) => {
+    const references = step.entries.map((entry): BuiltReference & { readonly descriptor: Descriptor } => {
+      const { target } = entry;
+      const [mediaType, blob, images] =
+        target._tag === "Manifest"
+          ? [MediaType.imageManifest, need(state.manifests.get(target.image), `the manifest of ${target.image}`), [target.image]]
+          : [MediaType.imageIndex, need(state.imageIndexes.get(target.group), `the image index of ${target.group}`), imagesOfGroup(x.program, target.group)];
+      const reference = resolveRefName(entry.reference, blob.digest);
+      return {
+        reference,
+        mediaType,
+        ...blob,
+        images,
+        descriptor: indexEntry({ target: descriptorOf(mediaType, blob), tag: reference, platform: target._tag === "Manifest" ? target.platform : undefined }),
+      };
+    });
+    const indexBytes = canonicalJsonBytes(imageIndex({ manifests: references.map((r) => r.descriptor) }));
+    const temporary = temporaryPath(dir, "index");
+    return pipe(
+      TE.tryCatch(() => fs.writeFile(temporary, indexBytes), io(step.name, "index.json")),
+      TE.map(() => ({ ...state, index: { bytes: indexBytes, temporary, references: references.map(({ descriptor: _d, ...r }) => r) } })),
     );
   },
   // Checks every blob: those written now are hashed again, those reused through the cache are
@@ -229,12 +261,36 @@ const stepRunner = (x: Execution, dir: string): StepHandlers<(state: BuildState)
   VerifyBlobs: () => (state) => TE.right({ ...state, verify: true }),
   // The build interpreter reads sources in place: there is no scratch folder to remove.
   CleanScratch: () => (state) => TE.right(state),
-  ArchiveLayout: (step) => (state) =>
-    pipe(
-      timed(x, step.name, cachedArchive({ cache: x.cache, layout: dir, archive: step.archive, epoch: x.program.sourceDateEpoch, at: step.name, write: x.dependencies.writeArchive })),
-      TE.map((archive) => ({ ...state, archive })),
-    ),
+  ArchiveLayout: (step) => (state) => {
+    const index = need(state.index, "index.json");
+    const blobs = referencedBlobs(state);
+    return pipe(
+      TE.tryCatch(() => fs.readFile(path.join(dir, "oci-layout")), io(step.name, "oci-layout")),
+      TE.chain((ociLayout) =>
+        timed(
+          x,
+          step.name,
+          cachedArchive({
+            cache: x.cache,
+            input: { layout: dir, index: index.temporary, blobs: [...blobs.keys()], target: temporaryPath(dir, "archive"), epoch: x.program.sourceDateEpoch, at: step.name },
+            contents: { archive: step.archive, epoch: x.program.sourceDateEpoch, ociLayout, index: index.bytes, blobs },
+            write: x.dependencies.writeArchive,
+          }),
+        ),
+      ),
+      TE.map((archive) => ({ ...state, archive, archiveName: step.archive })),
+    );
+  },
 });
+
+const imagesOfGroup = (program: Program, group: string): readonly string[] =>
+  program.steps.flatMap((s) => (s._tag === "WriteImageIndex" && s.group === group ? s.manifests.map((m) => m.image) : []));
+
+// Every blob the new index.json reaches (hex → size): layers, configs, manifests, image indexes.
+const referencedBlobs = (state: BuildState): ReadonlyMap<string, number> =>
+  new Map(
+    [...[...state.layers.values()].map((l) => l.blob), ...state.configs.values(), ...state.manifests.values(), ...state.imageIndexes.values()].map((b) => [blobHex(b.digest), b.size] as const),
+  );
 
 const timed =
   <E, A>(x: Execution, step: string, task: TE.TaskEither<E, A>): TE.TaskEither<E, A> =>
@@ -268,30 +324,38 @@ const verification = (x: Execution, state: BuildState): TE.TaskEither<BuildError
   !state.verify
     ? TE.right(state)
     : pipe(
-        timed(x, "verify-blobs", verifyBlobs(state.dir, x.origins, state.archive?.archived ?? new Map(), x.dependencies.hashBlob)),
+        timed(x, "verify-blobs", verifyBlobs(state.dir, new Set(referencedBlobs(state).keys()), x.origins, state.archive?.archived ?? new Map(), x.dependencies.hashBlob)),
         TE.chain((problems) => (problems.length === 0 ? TE.right(state) : TE.left<BuildError, BuildState>({ _tag: "VerifyFailed", issues: problems }))),
       );
 
 const execute = (x: Execution, dir: string): TE.TaskEither<BuildError, BuildState> => {
   const run = matchStep(stepRunner(x, dir));
-  const initial: BuildState = { dir, assembles: new Map(), jobs: new Map(), layers: new Map(), verify: false };
+  const initial: BuildState = { dir, assembles: new Map(), jobs: new Map(), layers: new Map(), configs: new Map(), manifests: new Map(), imageIndexes: new Map(), verify: false };
   return pipe(
-    TE.tryCatch(() => fs.mkdir(blobsDir(dir), { recursive: true }), io("build", blobsDir(dir))),
+    TE.right<BuildError, void>(undefined),
     TE.chain(() => A.reduce<Step, TE.TaskEither<BuildError, BuildState>>(TE.right(initial), (acc, step) => pipe(acc, TE.chain(run(step))))([...x.program.steps])),
     TE.chain(awaitLayers),
     TE.chain((state) => verification(x, state)),
   );
 };
 
-const resultOf = (x: Execution, state: BuildState, layoutDir: string): BuildResult => {
-  const manifest = { role: "manifest", mediaType: MediaType.imageManifest, ...need(state.manifest, "the manifest") };
-  const config = { role: "config", mediaType: MediaType.imageConfig, ...need(state.config, "the config") };
+const resultOf = (x: Execution, state: BuildState): BuildResult => {
+  const firstImage = x.program.images[0]?.id ?? "";
+  const manifest = { role: "manifest", mediaType: MediaType.imageManifest, ...need(state.manifests.get(firstImage), "the manifest") };
   const tars = x.program.steps.flatMap((s) => (s._tag === "TarLayer" ? [{ step: s, built: need(state.layers.get(s.layer), s.layer) }] : []));
+  const several = x.program.images.length > 1;
+  const documents = x.program.steps.flatMap((s): readonly BuiltDescriptor[] => {
+    const of = several ? ` ${s._tag === "WriteImageIndex" ? s.group : "image" in s ? s.image : ""}` : "";
+    if (s._tag === "WriteConfig") return [{ role: `config${of}`, mediaType: MediaType.imageConfig, ...need(state.configs.get(s.image), s.name) }];
+    if (s._tag === "WriteManifest") return [{ role: `manifest${of}`, mediaType: MediaType.imageManifest, ...need(state.manifests.get(s.image), s.name) }];
+    if (s._tag === "WriteImageIndex") return [{ role: `image index${of}`, mediaType: MediaType.imageIndex, ...need(state.imageIndexes.get(s.group), s.name) }];
+    return [];
+  });
   return {
     out: path.resolve(x.options.out),
-    layoutDir,
+    references: need(state.index, "index.json").references,
     manifest,
-    descriptors: [...tars.map(({ step, built }) => ({ role: `layer ${step.layer}`, mediaType: step.mediaType, ...built.blob })), config, manifest],
+    descriptors: [...tars.map(({ step, built }) => ({ role: `layer ${step.layer}`, mediaType: step.mediaType, ...built.blob })), ...documents],
     layers: tars.map(({ step, built }) => ({ layer: step.layer, ...built.blob, source: built.source })),
     archive: state.archive?.source ?? "built",
     timings: x.program.steps.flatMap((s) => {
@@ -301,47 +365,48 @@ const resultOf = (x: Execution, state: BuildState, layoutDir: string): BuildResu
   };
 };
 
-// Records of this build stay; the rest name blobs that are gone with the previous build.
-const liveRecords = (state: BuildState): ReadonlySet<string> =>
-  new Set([...[...state.layers.values()].map((l) => l.record), state.archive?.record ?? O.none].flatMap((r) => (O.isSome(r) ? [r.value] : [])));
-
+/**
+ * Runs a program into the OCI layout `options.out` (image-spec image-layout.md): made if absent,
+ * updated in place if it holds a layout. Blobs are added by rename, image.oci.tar and then
+ * index.json replaced whole by rename, and the blobs the new index does not reach removed last;
+ * a failed or killed build leaves the previous index.json and every blob it names. Errors are
+ * BuildError values (formatBuildError renders them; isEnvironmentError says which exit 3).
+ */
 export const buildImage = (program: Program, options: BuildOptions, dependencies: BuildDependencies = defaultBuildDependencies): TE.TaskEither<BuildError, BuildResult> => {
   const mode = options.cache ?? "use";
   const width = Math.max(1, options.parallelism ?? Math.min(4, availableParallelism()));
+  const cache: O.Option<BuildCache> = mode === "off" ? O.none : O.some(openBuildCache(options.cacheDir ?? defaultCacheDir(process.env)));
   return pipe(
     TE.fromEither(outputOutsideSources(program, options.sourceRoot, options.out)),
-    TE.chain(() => (mode === "off" ? TE.right<BuildError, O.Option<BuildCache>>(O.none) : pipe(openBuildCache(options.out), TE.map(O.some)))),
-    TE.chain((cache) =>
-      pipe(
-        startBuildDir(options.out),
-        TE.chain((dir) => {
-          const x: Execution = { program, options, dependencies, cache, mode, limit: limiter(width), origins: new Map(), started: [], timings: new Map(), failure: undefined };
-          const finish = async (): Promise<void> => {
-            await Promise.allSettled(x.started);
-          };
-          return pipe(
-            execute(x, dir),
-            // A failed build removes its working folder once no job writes into it any more;
-            // DIR keeps pointing at the previous image.
-            TE.orElse((error) =>
-              pipe(
-                TE.fromTask(finish),
-                TE.chain(() => (O.isSome(cache) ? TE.fromTask(dropOrphanCache(cache.value)) : TE.right(undefined))),
-                TE.chain(() => discardBuildDir(options.out, dir)),
-                TE.chain(() => TE.left<BuildError, BuildState>(error)),
-              ),
-            ),
-            TE.chainFirst(() => TE.fromTask(finish)),
-            TE.chain((state) =>
-              pipe(
-                publishBuildDir(options.out, dir, need(state.indexDigest, "index.json")),
-                TE.chainFirst(() => (O.isSome(cache) ? TE.fromTask(pruneCache(cache.value, liveRecords(state))) : TE.right(undefined))),
-                TE.map((layoutDir) => resultOf(x, state, layoutDir)),
-              ),
-            ),
-          );
-        }),
-      ),
-    ),
+    TE.chain(() => openOutput(options.out)),
+    TE.chain((folder: OutputFolder) => {
+      const dir = folder.out;
+      const x: Execution = { program, options, dependencies, cache, mode, limit: limiter(width), origins: new Map(), started: [], timings: new Map(), failure: undefined };
+      const finish = async (): Promise<void> => {
+        await Promise.allSettled(x.started);
+      };
+      return pipe(
+        execute(x, dir),
+        TE.chainFirst(() => TE.fromTask(finish)),
+        // A failed build removes what it added once no job writes any more; DIR keeps the previous image.
+        TE.orElse((error) =>
+          pipe(
+            TE.fromTask(finish),
+            TE.chain(() => TE.fromTask(abandonOutput(folder))),
+            TE.chain(() => TE.left<BuildError, BuildState>(error)),
+          ),
+        ),
+        TE.chain((state) =>
+          pipe(
+            publishOutput(folder, {
+              index: need(state.index, "index.json").bytes,
+              ...(state.archive?.temporary === undefined ? {} : { archive: { temporary: state.archive.temporary, name: state.archiveName ?? "image.oci.tar" } }),
+              referenced: new Set(referencedBlobs(state).keys()),
+            }),
+            TE.map(() => resultOf(x, state)),
+          ),
+        ),
+      );
+    }),
   );
 };

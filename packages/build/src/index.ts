@@ -1,11 +1,12 @@
 export * from "./BuildError.ts";
 export * from "./LayerTree.ts";
 export * from "./assembleTree.ts";
+export * from "./excludeMatcher.ts";
 export * from "./blobStore.ts";
 export * from "./buildImage.ts";
 export * from "./normaliseMode.ts";
-export * from "./publishOutput.ts";
-export * from "@ocistage/layout";
+export * from "./outputFolder.ts";
+export * from "./temporaryPath.ts";
 export * from "./dockerContext/index.ts";
 export type { CacheMode, LayerSource } from "./cache/cachedLayer.ts";
-export { cacheDirOf } from "./cache/buildCache.ts";
+export { defaultCacheDir } from "./cache/buildCache.ts";

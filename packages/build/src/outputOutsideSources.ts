@@ -3,7 +3,6 @@ import { realpathSync } from "node:fs";
 import * as path from "node:path";
 import type { Program } from "@ocistage/program";
 import type { BuildError } from "./BuildError.ts";
-import { storeDirOf } from "./publishOutput.ts";
 
 // The real path of a place that may not exist yet: its nearest existing ancestor, resolved.
 const realish = (p: string): string => {
@@ -21,10 +20,10 @@ const inside = (child: string, parent: string): boolean => {
   return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
 };
 
-// An output (or its store of builds) inside a copied source folder would be copied into the
+// An output inside a copied source folder would be copied into the
 // next build's layer: the image would grow with every build and depend on the last one.
 export const outputOutsideSources = (program: Program, sourceRoot: string, out: string): E.Either<BuildError, void> => {
-  const places = [realish(out), realish(storeDirOf(out))];
+  const places = [realish(out)];
   for (const step of program.steps) {
     if (step._tag !== "AssembleRootfs") continue;
     for (const entry of step.entries) {

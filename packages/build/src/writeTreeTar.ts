@@ -12,6 +12,7 @@ import type { TreeNode } from "./LayerTree.ts";
 import { bytesOfKey, compareTreeOrder } from "./LayerTree.ts";
 import type { StoredBlob } from "./blobStore.ts";
 import { adoptBlobFile, blobsDir } from "./blobStore.ts";
+import { temporaryPath } from "./temporaryPath.ts";
 import type { TarItem } from "@ocistage/tar";
 import { bytesContent, diskContent, fileItem, metadataItem } from "@ocistage/tar";
 import { directoryEntry, fileEntry, hardLinkEntry, symlinkEntry } from "@ocistage/tar";
@@ -70,7 +71,7 @@ const tarFailure =
 // Streams the items into a temporary file inside the layout, hashing on the way (one pass), and
 // moves the finished file into blobs/sha256 under its digest.
 const tarIntoStore = (layout: string, items: TarItems, format: TarFormat, at: string, fail: (error: TarError) => BuildError): TE.TaskEither<BuildError, StoredBlob> => {
-  const temporary = path.join(layout, `.tmp-tar-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const temporary = temporaryPath(layout, "tar");
   return pipe(
     TE.tryCatch(() => fs.mkdir(blobsDir(layout), { recursive: true }), (e): BuildError => ({ _tag: "Io", at, path: layout, reason: reasonOf(e) })),
     TE.chain(() => pipe(writeTarFile(items, temporary, format), TE.mapLeft(fail))),
@@ -93,22 +94,39 @@ function* lazyItems(nodes: readonly TreeNode[], mtime: number): Generator<TarIte
   for (const node of nodes) yield tarItemOf(node, mtime);
 }
 
+/**
+ * What image.oci.tar holds: the layout's oci-layout, the new index.json (still a temporary: it
+ * is put in place after the archive) and the blobs it reaches, by hex. `target` is where the
+ * archive is written (a temporary the build renames into place).
+ */
+export interface LayoutArchiveInput {
+  readonly layout: string;
+  readonly index: string;
+  readonly blobs: readonly string[];
+  readonly target: string;
+  readonly epoch: number;
+  readonly at: string;
+}
+
 // image.oci.tar: the layout's own files, root-owned, folders 0755 and files 0644, at the epoch;
 // the same bytes GNU tar writes for the folder after `chmod`, so the shell substrate agrees.
 // Returns the sha256 of each blob as it went into the archive (file name → hex): reading every
 // blob here anyway, the build checks them on this one read (verify-blobs).
-export const writeLayoutArchive = (layout: string, archive: string, epoch: number, at: string): TE.TaskEither<BuildError, ReadonlyMap<string, string>> =>
+export const writeLayoutArchive = ({ layout, index, blobs, target, epoch, at }: LayoutArchiveInput): TE.TaskEither<BuildError, ReadonlyMap<string, string>> =>
   pipe(
     TE.tryCatch(
       async () => {
-        const blobs = (await fs.readdir(blobsDir(layout))).sort();
         const nodes: TreeNode[] = [
           { key: "", data: { _tag: "Directory" }, mode: DEFAULT_DIR_MODE, uid: 0, gid: 0, origin: at },
           { key: "blobs", data: { _tag: "Directory" }, mode: DEFAULT_DIR_MODE, uid: 0, gid: 0, origin: at },
           { key: "blobs/sha256", data: { _tag: "Directory" }, mode: DEFAULT_DIR_MODE, uid: 0, gid: 0, origin: at },
         ];
-        for (const name of [...blobs.map((b) => `blobs/sha256/${b}`), "index.json", "oci-layout"]) {
-          const file = path.join(layout, name);
+        const files: readonly (readonly [string, string])[] = [
+          ...[...blobs].sort().map((b) => [`blobs/sha256/${b}`, path.join(blobsDir(layout), b)] as const),
+          ["index.json", index],
+          ["oci-layout", path.join(layout, "oci-layout")],
+        ];
+        for (const [name, file] of files) {
           const s = await fs.lstat(file, { bigint: true });
           nodes.push({
             key: name,
@@ -124,8 +142,6 @@ export const writeLayoutArchive = (layout: string, archive: string, epoch: numbe
       (e): BuildError => ({ _tag: "Io", at, path: layout, reason: reasonOf(e) }),
     ),
     TE.chain((nodes) => {
-      // Inside the build's own folder: a killed build leaves nothing beside it.
-      const temporary = path.join(layout, `.tmp-${archive}`);
       const hashes = new Map<string, Hash>();
       const items = nodes.map((n): E.Either<TarError, TarItem> => {
         const item = tarItemOf(n, epoch);
@@ -135,9 +151,8 @@ export const writeLayoutArchive = (layout: string, archive: string, epoch: numbe
         return E.right(fileItem(item.entry, { ...item.content, onData: (bytes) => void hash.update(bytes) }));
       });
       return pipe(
-        writeTarFileUnhashed(items, temporary),
+        writeTarFileUnhashed(items, target),
         TE.mapLeft(tarFailure(at, nodes)),
-        TE.chain(() => TE.tryCatch(() => fs.rename(temporary, path.join(layout, archive)), (e): BuildError => ({ _tag: "Io", at, path: archive, reason: reasonOf(e) }))),
         TE.map(() => new Map([...hashes].map(([name, hash]) => [name, hash.digest("hex")]))),
       );
     }),

@@ -1,23 +1,20 @@
-// The build cache: a layer whose inputs are unchanged is taken from the previous build without
-// reading its data; any change of content, metadata or spec builds it again; --verify-inputs
+// The build cache (records in the user's cache folder, shared by every output folder): a layer
+// whose inputs are unchanged is taken from the output folder, or from the folder it was last
+// built into, without reading its data; any change of content, metadata or spec builds it again; --verify-inputs
 // re-reads everything; --no-cache ignores the cache. Cached or not, the image is the same bytes.
 import { execFileSync } from "node:child_process";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import * as TE from "fp-ts/lib/TaskEither.js";
-import { pipe } from "fp-ts/lib/function.js";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { lower } from "@ocistage/lower";
-import type { Program } from "@ocistage/program";
-import { decodeSpec } from "@ocistage/spec";
 import type { BuildDependencies, BuildOptions, BuildResult } from "../src/buildImage.ts";
 import { buildImage, defaultBuildDependencies } from "../src/buildImage.ts";
 import type { BuildError } from "../src/BuildError.ts";
-import { cacheDirOf } from "../src/cache/buildCache.ts";
 import { safeToRecord } from "../src/cache/racyClean.ts";
 import { readTreeFiles } from "./support/layoutFiles.ts";
 import { makeTempDir, removeTempDir } from "./support/tempDir.ts";
+import { programOf } from "@ocistage/test-support";
 
 let work: string | undefined;
 const dir = (): string => {
@@ -41,14 +38,6 @@ const SPEC = {
   ],
 };
 
-const programOf = (spec: unknown): Program =>
-  pipe(
-    decodeSpec(spec, "image.json"),
-    E.chainW((s) => lower(s, { specFile: "image.json", specText: JSON.stringify(spec), sourceDateEpoch: 0 })),
-    E.getOrElseW((e) => {
-      throw new Error(`the test spec does not lower: ${JSON.stringify(e)}`);
-    }),
-  );
 
 // Two source trees; `data` holds a 256 KiB file so its layer is far bigger than any JSON blob.
 const makeSources = async (): Promise<void> => {
@@ -91,9 +80,9 @@ const counting = (): { readonly counts: Counts; readonly dependencies: BuildDepe
           return real.layerTars.digest(nodes, mtime, at);
         },
       },
-      writeArchive: (layout, archive, epoch, at) => {
+      writeArchive: (input) => {
         counts.archives++;
-        return real.writeArchive(layout, archive, epoch, at);
+        return real.writeArchive(input);
       },
       hashBlob: (file) => {
         counts.hashedFiles.push(path.basename(file));
@@ -103,8 +92,10 @@ const counting = (): { readonly counts: Counts; readonly dependencies: BuildDepe
   };
 };
 
+const cacheDir = (): string => path.join(dir(), "cache");
+
 const build = async (options: Partial<BuildOptions> = {}, dependencies: BuildDependencies = defaultBuildDependencies, spec: unknown = SPEC): Promise<BuildResult> => {
-  const result = await buildImage(programOf(spec), { sourceRoot: dir(), out: path.join(dir(), "out"), ...options }, dependencies)();
+  const result = await buildImage(programOf(spec), { sourceRoot: dir(), out: path.join(dir(), "out"), cacheDir: cacheDir(), ...options }, dependencies)();
   if (E.isLeft(result)) throw new Error(`the build failed: ${JSON.stringify(result.left)}`);
   return result.right;
 };
@@ -133,7 +124,6 @@ describe("a no-op rebuild", () => {
     expect(sources(second)).toEqual({ app: "reused", data: "reused" });
     expect(second.archive).toBe("reused");
     expect(second.manifest).toEqual(first.manifest);
-    expect(second.layoutDir).toBe(first.layoutDir);
   });
 
   test("gives the same bytes as a build without the cache", async () => {
@@ -144,16 +134,16 @@ describe("a no-op rebuild", () => {
     expect(await readTreeFiles(path.join(dir(), "out"))).toEqual(await readTreeFiles(reference.out));
   });
 
-  test("keeps one record per layer and one for the archive, and no stale ones", async () => {
+  test("into another output folder takes the layers from the first one, unread, through the shared cache", async () => {
     await makeSources();
-    await build();
-    await fs.writeFile(path.join(dir(), "app/README"), "the app, second edition\n");
-    await waitOutRacyWindow();
-    await build();
-    const records = (await fs.readdir(cacheDirOf(path.join(dir(), "out")))).sort();
-    expect(records.filter((r) => r.startsWith("layer-"))).toHaveLength(2);
-    expect(records.filter((r) => r.startsWith("archive-"))).toHaveLength(1);
-    expect(records).toHaveLength(3);
+    const first = await build();
+    const { counts, dependencies } = counting();
+    const elsewhere = await build({ out: path.join(dir(), "elsewhere") }, dependencies);
+    expect(counts.tarred).toEqual([]);
+    expect(sources(elsewhere)).toEqual({ app: "reused", data: "reused" });
+    expect(elsewhere.manifest).toEqual(first.manifest);
+    expect(await readTreeFiles(elsewhere.out)).toEqual(await readTreeFiles(first.out));
+    expect((await fs.readdir(path.join(cacheDir(), "layers"))).sort()).toHaveLength(2);
   });
 });
 
@@ -196,17 +186,23 @@ describe("a change of an input", () => {
     await build();
     const moded = { ...SPEC, layers: [{ name: "app", files: [{ source: "app", destination: "/opt/app", mode: "0700" }] }, SPEC.layers[1]] };
     expect(sources(await build({}, defaultBuildDependencies, moded))).toEqual({ app: "built", data: "reused" });
-    const later = await buildImage(
-      pipe(
-        decodeSpec(moded, "image.json"),
-        E.chainW((s) => lower(s, { specFile: "image.json", specText: "", sourceDateEpoch: 1_700_000_000 })),
-        E.getOrElseW(() => {
-          throw new Error("no program");
-        }),
-      ),
-      { sourceRoot: dir(), out: path.join(dir(), "out") },
-    )();
+    const later = await buildImage(programOf(moded, { sourceDateEpoch: 1_700_000_000 }), { sourceRoot: dir(), out: path.join(dir(), "out"), cacheDir: cacheDir() })();
     expect(E.isRight(later) && sources(later.right)).toEqual({ app: "built", data: "built" });
+  });
+
+  test.each([
+    ["modes: normalise", { modes: "normalise" }],
+    ['owners: "keep"', { owners: "keep" }],
+    ["an exclude pattern", { exclude: ["*.hard"] }],
+    ["an exclude pattern that matches nothing", { exclude: ["nothing-here"] }],
+  ])("of a copy's rules (%s) builds its layer again", async (_, rules) => {
+    await makeSources();
+    const first = await build();
+    const changed = { ...SPEC, layers: [{ name: "app", files: [{ source: "app", destination: "/opt/app", ...rules }] }, SPEC.layers[1]] };
+    const second = await build({}, defaultBuildDependencies, changed);
+    expect(sources(second)).toEqual({ app: "built", data: "reused" });
+    // The same tree either way (the sources are 0644/0755, root's): only the key had to change.
+    if ("exclude" in rules && rules.exclude[0] === "nothing-here") expect(digests(second)).toEqual(digests(first));
   });
 });
 
@@ -253,14 +249,14 @@ describe("--verify-inputs", () => {
     await makeSources();
     const first = await build();
     // A record naming the wrong blob, as if the data had changed without its metadata changing.
-    const cache = cacheDirOf(path.join(dir(), "out"));
+    const cache = path.join(cacheDir(), "layers");
     const dataDigest = digests(first)["data"] ?? "";
     const appDigest = digests(first)["app"] ?? "";
     const appSize = first.layers.find((l) => l.layer === "app")?.size ?? 0;
     for (const name of await fs.readdir(cache)) {
       const file = path.join(cache, name);
       const text = await fs.readFile(file, "utf8");
-      if (text.includes(dataDigest)) await fs.writeFile(file, JSON.stringify({ _tag: "Layer", digest: appDigest, size: appSize }));
+      if (text.includes(dataDigest)) await fs.writeFile(file, JSON.stringify({ _tag: "Layer", digest: appDigest, size: appSize, layout: first.out }));
     }
 
     const trusting = await build();
@@ -287,7 +283,7 @@ describe("--no-cache", () => {
   test("tars every layer and the archive again and leaves the records as they were", async () => {
     await makeSources();
     const first = await build();
-    const cache = cacheDirOf(path.join(dir(), "out"));
+    const cache = cacheDir();
     const before = await readTreeFiles(cache);
 
     const { counts, dependencies } = counting();
@@ -307,7 +303,7 @@ describe("the cache's safety nets", () => {
     await makeSources();
     const first = await build();
     const data = first.layers.find((l) => l.layer === "data");
-    await fs.rm(path.join(first.layoutDir, "blobs/sha256", (data?.digest ?? "").replace("sha256:", "")));
+    await fs.rm(path.join(first.out, "blobs/sha256", (data?.digest ?? "").replace("sha256:", "")));
     const second = await build();
     expect(sources(second)).toEqual({ app: "reused", data: "built" });
     expect(second.manifest).toEqual(first.manifest);
@@ -316,7 +312,7 @@ describe("the cache's safety nets", () => {
   test("a rewritten image.oci.tar of the previous build is not reused", async () => {
     await makeSources();
     const first = await build();
-    const archive = path.join(first.layoutDir, "image.oci.tar");
+    const archive = path.join(first.out, "image.oci.tar");
     const bytes = await fs.readFile(archive);
     await fs.rm(archive);
     await fs.writeFile(archive, bytes);
@@ -332,13 +328,15 @@ describe("the cache's safety nets", () => {
     // An archive step that read other bytes than each blob's name says.
     const lying: BuildDependencies = {
       ...defaultBuildDependencies,
-      writeArchive: (layout, archive, epoch, at) =>
-        TE.map((archived: ReadonlyMap<string, string>) => new Map([...archived.keys()].map((name) => [name, "0".repeat(64)])))(defaultBuildDependencies.writeArchive(layout, archive, epoch, at)),
+      writeArchive: (input) =>
+        TE.map((archived: ReadonlyMap<string, string>) => new Map([...archived.keys()].map((name) => [name, "0".repeat(64)])))(defaultBuildDependencies.writeArchive(input)),
     };
+    const before = await readTreeFiles(first.out);
     await fs.writeFile(path.join(dir(), "data/notes.txt"), "version 2\n");
-    const failed = await buildImage(programOf(SPEC), { sourceRoot: dir(), out: path.join(dir(), "out") }, lying)();
+    const failed = await buildImage(programOf(SPEC), { sourceRoot: dir(), out: path.join(dir(), "out"), cacheDir: cacheDir() }, lying)();
     expect(E.isLeft(failed) && (failed.left as BuildError)._tag).toBe("VerifyFailed");
-    expect(await fs.realpath(path.join(dir(), "out"))).toBe(first.layoutDir);
+    // The failed build leaves the previous layout exactly: index.json, every blob, the archive.
+    expect(await readTreeFiles(first.out)).toEqual(before);
   });
 
   test("a layer tarred again into the same bytes is verified by reading it, as the archive is reused", async () => {

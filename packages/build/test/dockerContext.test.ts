@@ -14,6 +14,7 @@ import { decodeSpec } from "@ocistage/spec";
 import { buildImage } from "../src/buildImage.ts";
 import type { DockerContextError, DockerContextLayerRequest, DockerContextRequest, DockerContextResult } from "../src/dockerContext/index.ts";
 import { CONTEXT_MARKER, formatDockerContextError, writeDockerContext } from "../src/dockerContext/index.ts";
+import { programOf } from "@ocistage/test-support";
 
 let work = "";
 beforeEach(async () => {
@@ -26,15 +27,9 @@ afterEach(async () => {
 const at = (...parts: readonly string[]): string => path.join(work, ...parts);
 
 // A spec lowered as the CLI does, and its AssembleRootfs steps.
-const programOf = (spec: Record<string, unknown>): Program => {
-  const decoded = decodeSpec({ name: "t", ...spec }, "spec.json");
-  if (E.isLeft(decoded)) throw new Error(JSON.stringify(decoded.left));
-  const program = lower(decoded.right, { specFile: "spec.json", specText: "", sourceDateEpoch: 0 });
-  if (E.isLeft(program)) throw new Error(JSON.stringify(program.left));
-  return program.right;
-};
+const programOfLayers = (spec: Record<string, unknown>): Program => programOf({ name: "t", ...spec });
 const assembleSteps = (spec: Record<string, unknown>): readonly StepOf<"AssembleRootfs">[] =>
-  programOf(spec).steps.filter((s): s is StepOf<"AssembleRootfs"> => s._tag === "AssembleRootfs");
+  programOfLayers(spec).steps.filter((s): s is StepOf<"AssembleRootfs"> => s._tag === "AssembleRootfs");
 
 type CopyTreeRequest = Extract<DockerContextLayerRequest, { _tag: "CopyTree" }>;
 type AddTarRequest = Extract<DockerContextLayerRequest, { _tag: "AddTar" }>;
@@ -74,7 +69,7 @@ const layers = (): readonly StepOf<"AssembleRootfs">[] =>
       {
         name: "base",
         files: [
-          { source: "tree", destination: "/opt/tree" },
+          { source: "tree", destination: "/opt/tree", modes: "normalise" },
           { content: "secret\n", destination: "/etc/secret", mode: "0600" },
           { directory: "/tmp", mode: "1777" },
           { directory: "/ro", mode: "0555" },
@@ -138,7 +133,7 @@ describe("an AddTar layer is its tar", () => {
     const spec = { layers: [{ name: "app", uid: 1000, gid: 1000, files: [{ content: "x\n", destination: "/srv/app/x", mode: "4755" }] }] };
     const [app] = assembleSteps(spec);
     ok(await write(request([addTar(app as StepOf<"AssembleRootfs">, 0)])));
-    const built = await buildImage(programOf(spec), { sourceRoot: at("src"), out: at("out") })();
+    const built = await buildImage(programOfLayers(spec), { sourceRoot: at("src"), out: at("out"), cacheDir: at("cache") })();
     if (E.isLeft(built)) throw new Error(JSON.stringify(built.left));
     const layerDigest = built.right.descriptors.find((d) => d.role === "layer app")?.digest ?? "";
     expect(`sha256:${await sha256(at("ctx", "app.tar"))}`).toBe(layerDigest);

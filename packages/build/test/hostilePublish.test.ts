@@ -1,19 +1,17 @@
-// The output's surroundings may be hostile too: a half-removed image left under its content name
-// by a killed clean-up, a symlink planted where the store of builds goes, files of the user's in
-// that store. The build never trusts the first, never writes through the second and never
-// removes the third.
+// The output folder is a plain OCI layout updated in place: blobs added by rename, index.json
+// replaced last, unreferenced blobs removed after. Its surroundings may be hostile: a file or a
+// stranger's folder at --out, another build at work in it, leftovers of killed builds, a
+// truncated blob left by hand, an output from the days DIR was a symlink.
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import * as E from "fp-ts/lib/Either.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lower } from "@ocistage/lower";
 import type { Program } from "@ocistage/program";
-import { decodeSpec } from "@ocistage/spec";
-import { formatBuildError } from "../src/BuildError.ts";
+import { formatLayoutIssue, verifyLayout } from "@ocistage/layout";
+import { programOf } from "@ocistage/test-support";
+import { formatBuildError, isEnvironmentError } from "../src/BuildError.ts";
 import type { BuildResult } from "../src/buildImage.ts";
 import { buildImage } from "../src/buildImage.ts";
-import { formatLayoutIssue, verifyLayout } from "@ocistage/layout";
-import { storeDirOf } from "../src/publishOutput.ts";
 import { makeTempDir, removeTempDir } from "./support/tempDir.ts";
 
 let work = "";
@@ -22,18 +20,19 @@ beforeAll(async () => {
 });
 afterAll(() => removeTempDir(work));
 
-const programOf = (version: string): Program => {
-  const decoded = decodeSpec({ name: "publish", layers: [{ name: "app", files: [{ content: version, destination: "/version" }] }] }, "image.json");
-  if (E.isLeft(decoded)) throw new Error(JSON.stringify(decoded.left));
-  const lowered = lower(decoded.right, { specFile: "image.json", specText: "", sourceDateEpoch: 0 });
-  if (E.isLeft(lowered)) throw new Error(JSON.stringify(lowered.left));
-  return lowered.right;
-};
+const programOfVersion = (version: string): Program => programOf({ name: "publish", layers: [{ name: "app", files: [{ content: version, destination: "/version" }] }] });
 
 const build = async (out: string, version: string): Promise<BuildResult> => {
-  const result = await buildImage(programOf(version), { sourceRoot: work, out })();
+  const result = await buildImage(programOfVersion(version), { sourceRoot: work, out, cacheDir: path.join(work, "cache") })();
   if (E.isLeft(result)) throw new Error(formatBuildError(result.left).join("\n"));
   return result.right;
+};
+
+const failure = async (out: string, version = "A"): Promise<readonly string[]> => {
+  const result = await buildImage(programOfVersion(version), { sourceRoot: work, out, cacheDir: path.join(work, "cache") })();
+  if (E.isRight(result)) throw new Error("the build was expected to fail");
+  expect(isEnvironmentError(result.left)).toBe(false);
+  return formatBuildError(result.left);
 };
 
 const issues = async (layout: string): Promise<readonly string[]> => {
@@ -41,63 +40,74 @@ const issues = async (layout: string): Promise<readonly string[]> => {
   return E.isRight(verified) ? verified.right.map(formatLayoutIssue) : [JSON.stringify(verified.left)];
 };
 
-describe("publishing a build", () => {
-  it("replaces a half-removed folder under the image's content name instead of pointing DIR at it", async () => {
-    const out = path.join(work, "half");
-    const a = await build(out, "A");
-    const aFolder = a.layoutDir;
-    // Keep a copy of A's folder, then build B: A's folder is removed.
-    await fs.cp(aFolder, `${aFolder}.saved`, { recursive: true });
-    await build(out, "B");
-    expect(await fs.stat(aFolder).catch(() => undefined)).toBeUndefined();
-    // What a build killed while removing A's folder would leave: part of it, under its name.
-    await fs.rename(`${aFolder}.saved`, aFolder);
-    const layer = a.descriptors.find((d) => d.role === "layer app");
-    await fs.rm(path.join(aFolder, "blobs", "sha256", (layer?.digest ?? "").replace("sha256:", "")));
-    await fs.rm(path.join(aFolder, "image.oci.tar"));
+const blobs = async (out: string): Promise<readonly string[]> => (await fs.readdir(path.join(out, "blobs", "sha256"))).sort();
+const hexes = (result: BuildResult): readonly string[] => result.descriptors.map((d) => d.digest.slice("sha256:".length)).sort();
 
-    const again = await build(out, "A");
-    expect(again.layoutDir).toBe(aFolder);
-    expect(await fs.realpath(out)).toBe(aFolder);
+describe("the output folder", () => {
+  it("is a plain folder holding exactly the layout, with no unreferenced blob after a change", async () => {
+    const out = path.join(work, "plain");
+    const a = await build(out, "A");
+    expect((await fs.lstat(out)).isDirectory()).toBe(true);
+    expect((await fs.readdir(out)).sort()).toEqual(["blobs", "image.oci.tar", "index.json", "oci-layout"]);
+    expect(await blobs(out)).toEqual(hexes(a));
+    const b = await build(out, "B");
+    expect(await blobs(out)).toEqual(hexes(b));
     expect(await issues(out)).toEqual([]);
-    expect((await fs.stat(path.join(out, "image.oci.tar"))).isFile()).toBe(true);
+    expect(await fs.readdir(path.dirname(out))).not.toContain(".plain.ocistage");
   });
 
-  it("keeps the folder DIR already points at when the same image is built again", async () => {
+  it("keeps a blob already there (same inode) and replaces a truncated one", async () => {
     const out = path.join(work, "same");
     const first = await build(out, "A");
-    const marker = path.join(first.layoutDir, "oci-layout");
-    const before = (await fs.stat(marker)).ino;
-    const second = await build(out, "A");
-    expect(second.layoutDir).toBe(first.layoutDir);
-    expect((await fs.stat(marker)).ino).toBe(before);
+    const layer = (first.descriptors.find((d) => d.role === "layer app")?.digest ?? "").slice("sha256:".length);
+    const file = path.join(out, "blobs", "sha256", layer);
+    const inode = (await fs.stat(file)).ino;
+    await build(out, "A");
+    expect((await fs.stat(file)).ino).toBe(inode);
+    await fs.truncate(file, 10);
+    await build(out, "A");
     expect(await issues(out)).toEqual([]);
   });
 
-  it("refuses a store path that is a symlink, and removes nothing through it", async () => {
-    const out = path.join(work, "planted");
-    const elsewhere = path.join(work, "precious");
-    await fs.mkdir(elsewhere);
-    await fs.writeFile(path.join(elsewhere, "sha256-".padEnd(71, "0")), "not an image");
-    await fs.writeFile(path.join(elsewhere, "tmp-1-x"), "not a build");
-    await fs.symlink(elsewhere, storeDirOf(out));
-
-    const result = await buildImage(programOf("A"), { sourceRoot: work, out })();
-    expect(E.isLeft(result) ? formatBuildError(result.left) : []).toEqual([`build: ${out}: ${storeDirOf(out)} exists and is not a folder; remove it`]);
-    expect((await fs.readdir(elsewhere)).sort()).toEqual(["sha256-".padEnd(71, "0"), "tmp-1-x"]);
-    expect(await fs.lstat(out).catch(() => undefined)).toBeUndefined();
+  it("refuses a file, or a folder that is not a layout, and leaves them as they were", async () => {
+    const file = path.join(work, "a-file");
+    await fs.writeFile(file, "mine");
+    expect((await failure(file))[0]).toMatch(/^--out .*a-file: exists and is not a folder/);
+    expect(await fs.readFile(file, "utf8")).toBe("mine");
+    const folder = path.join(work, "a-folder");
+    await fs.mkdir(folder);
+    await fs.writeFile(path.join(folder, "notes.txt"), "mine");
+    expect((await failure(folder))[0]).toMatch(/is not an OCI layout \(no oci-layout file\) nor an empty folder/);
+    expect(await fs.readdir(folder)).toEqual(["notes.txt"]);
   });
 
-  it("leaves files in the store that are not builds alone", async () => {
-    const out = path.join(work, "tenants");
+  it("refuses a folder another live build is writing, and takes over a dead build's lock", async () => {
+    const out = path.join(work, "locked");
     await build(out, "A");
-    const store = storeDirOf(out);
-    await fs.writeFile(path.join(store, "NOTES.txt"), "mine");
-    await fs.mkdir(path.join(store, "sha256-not-a-digest"));
+    await fs.writeFile(path.join(out, ".ocistage-lock"), `${process.ppid}\n`);
+    expect(await failure(out, "B")).toEqual([`--out ${out}: another build (pid ${process.ppid}) is writing this folder`]);
+    await fs.writeFile(path.join(out, ".ocistage-lock"), "2147483646\n");
     await build(out, "B");
-    await build(out, "C");
-    const names = await fs.readdir(store);
-    expect(names).toEqual(expect.arrayContaining(["NOTES.txt", "sha256-not-a-digest"]));
-    expect(names.filter((n) => /^sha256-[0-9a-f]{64}$/.test(n))).toEqual([path.basename(await fs.realpath(out))]);
+    expect(await fs.readdir(out)).not.toContain(".ocistage-lock");
+  });
+
+  it("removes the temporaries of dead builds and leaves everything else of DIR's", async () => {
+    const out = path.join(work, "leftovers");
+    await build(out, "A");
+    await fs.writeFile(path.join(out, ".ocistage-tmp-2147483646-blob-x"), "half a blob");
+    await fs.writeFile(path.join(out, "README"), "the user's");
+    await build(out, "B");
+    expect((await fs.readdir(out)).sort()).toEqual(["README", "blobs", "image.oci.tar", "index.json", "oci-layout"]);
+  });
+
+  it("replaces an output of the older symlinked form by a plain folder", async () => {
+    const out = path.join(work, "old-form");
+    const store = path.join(work, ".old-form.ocistage");
+    await fs.mkdir(path.join(store, "sha256-".padEnd(71, "0")), { recursive: true });
+    await fs.symlink(path.join(".old-form.ocistage", "sha256-".padEnd(71, "0")), out);
+    await build(out, "A");
+    expect((await fs.lstat(out)).isDirectory()).toBe(true);
+    expect(await fs.lstat(store).catch(() => undefined)).toBeUndefined();
+    expect(await issues(out)).toEqual([]);
   });
 });

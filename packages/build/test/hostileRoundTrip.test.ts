@@ -19,12 +19,12 @@ import { decodeSpec } from "@ocistage/spec";
 import { formatBuildError } from "../src/BuildError.ts";
 import { assembleTree, orderedNodes } from "../src/assembleTree.ts";
 import { buildImage } from "../src/buildImage.ts";
-import { normaliseMode } from "../src/normaliseMode.ts";
 import { canonicalTarOptions, encodeTarHeader } from "@ocistage/tar";
 import { tarItemOf } from "../src/writeTreeTar.ts";
 import type { TreeSpec } from "../../tar/test/fixtures/tar/harness.ts";
 import { GNU_TAR, gnuTarHead, join, makeTree, parseArchive } from "../../tar/test/fixtures/tar/harness.ts";
 import { makeTempDir, removeTempDir } from "./support/tempDir.ts";
+import { programOf } from "@ocistage/test-support";
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -35,13 +35,7 @@ beforeAll(async () => {
 });
 afterAll(() => removeTempDir(work));
 
-const programOf = (spec: unknown): Program => {
-  const decoded = decodeSpec(spec, "image.json");
-  if (E.isLeft(decoded)) throw new Error(JSON.stringify(decoded.left));
-  const lowered = lower(decoded.right, { specFile: "image.json", specText: "", sourceDateEpoch: 1_700_000_000 });
-  if (E.isLeft(lowered)) throw new Error(JSON.stringify(lowered.left));
-  return lowered.right;
-};
+const programOfSpec = (spec: unknown): Program => programOf(spec, { sourceDateEpoch: 1_700_000_000 });
 
 // What a tree holds, by raw path bytes (hex, so non-UTF-8 names compare exactly).
 interface Seen {
@@ -138,7 +132,7 @@ describe("a hostile but legitimate tree", () => {
     fs.linkSync(path.join(work, "outside"), path.join(rootfs, "outside-link"));
     fs.symlinkSync("/etc", path.join(src, "etc-link"));
 
-    const program = programOf({
+    const program = programOfSpec({
       name: "roundtrip",
       layers: [
         { name: "tree", source: "rootfs" },
@@ -156,8 +150,8 @@ describe("a hostile but legitimate tree", () => {
     const tar = spawnSync(GNU_TAR, ["-xpf", blob(treeLayer?.digest ?? ""), "-C", extracted, "--numeric-owner"], { encoding: "utf8" });
     expect({ status: tar.status, stderr: tar.stderr }).toEqual({ status: 0, stderr: "" });
 
-    // The layer's modes are the source's, normalised; the root is 0755; owners are 0:0.
-    const expected = insideLinks(walk(rootfs, (mode) => normaliseMode(mode)));
+    // The layer's modes are the source's, kept (setuid and sticky too); the root is 0755; owners are 0:0.
+    const expected = insideLinks(walk(rootfs, (mode) => mode));
     const rootKey = "";
     const want = new Map([...expected].map(([k, v]) => [k, { ...v, uid: 0, gid: 0, ...(k === rootKey ? { mode: 0o755 } : {}) }]));
     const got = walk(extracted, (mode) => mode);
@@ -167,7 +161,9 @@ describe("a hostile but legitimate tree", () => {
     expect(got.get(Buffer.from("outside-link").toString("hex"))?.inode).toBeUndefined();
     expect(got.get(Buffer.from("chain/l0").toString("hex"))?.target).toBe(Buffer.from("l1").toString("hex"));
     expect(got.get(Buffer.from(`${deepPath}/bottom`).toString("hex"))?.type).toBe("file");
-    expect(got.get(Buffer.from("bin/suid").toString("hex"))?.mode).toBe(0o755);
+    expect(got.get(Buffer.from("bin/suid").toString("hex"))?.mode).toBe(0o4755);
+    expect(got.get(Buffer.from("etc/secret").toString("hex"))?.mode).toBe(0o600);
+    expect(got.get(Buffer.from("tmp").toString("hex"))?.mode).toBe(0o1777);
     expect(got.size).toBe(expected.size);
 
     // The Copy source that is a symlink to /etc is a symlink in the layer, never followed.
@@ -181,7 +177,7 @@ describe("a hostile but legitimate tree", () => {
   it("gives a file over 8 GiB the header GNU tar gives it (base-256 size)", async () => {
     const src = path.join(work, "huge");
     makeTree(src, [{ kind: "sparse", path: "rootfs/huge.img", size: 9 * GiB, tail: "tail" }]);
-    const program = programOf({ name: "huge", layers: [{ name: "huge", source: "rootfs" }] });
+    const program = programOfSpec({ name: "huge", layers: [{ name: "huge", source: "rootfs" }] });
     const step = program.steps.find((s): s is StepOf<"AssembleRootfs"> => s._tag === "AssembleRootfs");
     if (step === undefined) throw new Error("no assemble step");
     const tree = await assembleTree(step, src)();

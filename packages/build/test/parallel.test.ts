@@ -12,6 +12,7 @@ import type { BuildDependencies, BuildResult } from "../src/buildImage.ts";
 import { buildImage, defaultBuildDependencies } from "../src/buildImage.ts";
 import { readTreeFiles } from "./support/layoutFiles.ts";
 import { makeTempDir, removeTempDir } from "./support/tempDir.ts";
+import { programOf } from "@ocistage/test-support";
 
 let work = "";
 beforeAll(async () => {
@@ -30,14 +31,6 @@ const SPEC = {
   layers: Array.from({ length: 6 }, (_, l) => ({ name: `l${l}`, files: [{ source: `src${l}`, destination: `/layer${l}` }, { content: `layer ${l}\n`, destination: `/etc/l${l}` }] })),
 };
 
-const programOf = (spec: unknown): Program =>
-  pipe(
-    decodeSpec(spec, "image.json"),
-    E.chainW((s) => lower(s, { specFile: "image.json", specText: JSON.stringify(spec), sourceDateEpoch: 0 })),
-    E.getOrElseW((e) => {
-      throw new Error(`the test spec does not lower: ${JSON.stringify(e)}`);
-    }),
-  );
 
 const build = async (out: string, parallelism: number, dependencies: BuildDependencies = defaultBuildDependencies): Promise<BuildResult> => {
   const result = await buildImage(programOf(SPEC), { sourceRoot: work, out: path.join(work, out), parallelism, cache: "off" }, dependencies)();

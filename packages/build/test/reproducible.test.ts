@@ -1,4 +1,5 @@
 // Reproducibility: the image is a function of the spec and the inputs' content, names, kinds and
+// permission bits; with `modes: "normalise"` (a tree checked out from version control), of the
 // owner permission bits only. Two copies of one source tree, made in different orders with
 // different umasks and times, built by separate CLI processes under different time zones,
 // locales, working folders and output paths, give byte-identical layouts.
@@ -44,7 +45,7 @@ const SOURCE: readonly SourceNode[] = [
   { kind: "symlink", path: "links/folder", target: "../etc" },
 ];
 
-const SPEC = `${JSON.stringify({ name: "repro", layers: [{ name: "source", source: "tree" }], entrypoint: ["/bin/tool"] }, null, 2)}\n`;
+const SPEC = `${JSON.stringify({ name: "repro", layers: [{ name: "source", source: "tree", modes: "normalise" }], entrypoint: ["/bin/tool"] }, null, 2)}\n`;
 
 interface CopyStyle {
   readonly reverse: boolean; // create the nodes in reverse order (children before their parents' chmod, the link before its file)

@@ -3,16 +3,22 @@ import { renderCliError } from "./CliError.ts";
 import { runCommand } from "./runCommand.ts";
 import { ExitCode } from "./ExitCode.ts";
 
+// What goes to stdout ends in a newline; nothing is written for an empty text.
+const writeOut = (text: string): void => {
+  if (text !== "") process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+};
+
 // The CLI's only effectful shell: argv in, stdout/stderr and an exit code out.
 const main = async (argv: readonly string[]): Promise<number> => {
   const parsed = parseArgs(argv);
   const result = parsed._tag === "Left" ? parsed : await runCommand(parsed.right)();
   if (result._tag === "Left") {
-    const { lines, code } = renderCliError(result.left);
+    const { stdout, lines, code } = renderCliError(result.left);
+    writeOut(stdout);
     process.stderr.write(lines.map((l) => `${l}\n`).join(""));
     return code;
   }
-  if (result.right !== "") process.stdout.write(result.right.endsWith("\n") ? result.right : `${result.right}\n`);
+  writeOut(result.right);
   return ExitCode.ok;
 };
 

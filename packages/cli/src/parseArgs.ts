@@ -73,7 +73,7 @@ export const parseArgs = (argv: readonly string[]): E.Either<CliError, Command> 
   const spec = (p: Parsed): E.Either<CliError, string> => one(p, "SPEC", verb);
   switch (verb) {
     case "build":
-      return verbWith(rest, ["--out"], ["--json", "--verify-inputs", "--no-cache"])((p) =>
+      return verbWith(rest, ["--out", "--cache-dir"], ["--json", "--verify-inputs", "--no-cache"])((p) =>
         E.map((s: string): Command => ({
           _tag: "Build",
           spec: s,
@@ -81,6 +81,7 @@ export const parseArgs = (argv: readonly string[]): E.Either<CliError, Command> 
           json: p.flags.has("--json"),
           verifyInputs: p.flags.has("--verify-inputs"),
           noCache: p.flags.has("--no-cache"),
+          ...optional("cacheDir", str(p, "--cache-dir")),
         }))(spec(p)),
       );
     case "validate":
@@ -120,12 +121,12 @@ export const parseArgs = (argv: readonly string[]): E.Either<CliError, Command> 
           E.map((s: string): Command => ({ _tag: "EmitShell", spec: s, ...optional("output", str(p, "-o")) }))(one(p, "SPEC", "emit shell")),
         );
       if (what === "dockerfile")
-        return verbWith(emitArgs, ["--context"], [])((p) =>
+        return verbWith(emitArgs, ["--context", "--image"], [])((p) =>
           pipe(
             one(p, "SPEC", "emit dockerfile"),
             E.chain((s) => {
               const context = str(p, "--context");
-              return context === undefined ? usage("ocistage emit dockerfile: --context DIR is required") : E.right<CliError, Command>({ _tag: "EmitDockerfile", spec: s, context });
+              return context === undefined ? usage("ocistage emit dockerfile: --context DIR is required") : E.right<CliError, Command>({ _tag: "EmitDockerfile", spec: s, context, ...optional("image", str(p, "--image")) });
             }),
           ),
         );

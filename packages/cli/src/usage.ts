@@ -11,7 +11,7 @@ Usage: ocistage VERB [options]
   dry-run SPEC [--json]
   graph SPEC [--format text|dot|mermaid|json]
   emit shell SPEC [-o FILE]            a POSIX sh script that builds the byte-identical image
-  emit dockerfile SPEC --context DIR   a Dockerfile and its build context
+  emit dockerfile SPEC --context DIR [--image ID]   a Dockerfile and its build context
   docs SPEC [-o FILE]                  one Markdown page with every view of the program
   test SPEC [--out DIR]                build, then run the spec's smoke tests in a real runtime
   verify LAYOUT [--json]               re-hash every blob, check every descriptor
@@ -24,23 +24,25 @@ Exit codes: 0 ok, 1 wrong input, 2 usage, 3 environment or I/O failure.
 Run \`ocistage VERB --help\` for one verb.`;
 
 export const VERB_USAGE: Readonly<Record<string, string>> = {
-  build: `ocistage build SPEC [--out DIR] [--json] [--verify-inputs] [--no-cache]
+  build: `ocistage build SPEC [--out DIR] [--json] [--verify-inputs] [--no-cache] [--cache-dir DIR]
 
-Build the image into DIR (default ./out/<name>): oci-layout, index.json, blobs/sha256/<hex> and
-image.oci.tar. The build writes into a temporary folder beside DIR and renames it into place at
-the end, so a failed build leaves an earlier DIR as it was. Prints the manifest digest and, per
-layer, whether it was built or reused; --json prints every descriptor, the cache's decisions
-and the time of the steps that touch data.
+Build the layout into DIR (default ./out/<name>), a plain OCI layout folder: oci-layout,
+index.json, blobs/sha256/<hex> and image.oci.tar. Blobs are added by rename, image.oci.tar and
+then index.json replaced whole, and blobs no image uses any more removed last, so a failed or
+killed build leaves the earlier image in DIR. Prints the manifest digest (for a layout of several
+images, "DIGEST REFERENCE" per index.json entry) and, per layer, whether it was built or reused;
+--json prints every reference and descriptor, the cache's decisions and the time of the steps
+that touch data.
 
-The cache (on by default) reuses what the build DIR points at: a layer whose key is unchanged
-is hard-linked from it without reading a byte of its files, and so is image.oci.tar when no
-blob changed. The key is the layer's spec entries and SOURCE_DATE_EPOCH, and for every input
+The cache (on by default, shared by every output folder) reuses layers: a layer whose key is
+unchanged is taken from DIR, or hard-linked from the folder it was last built into, without
+reading a byte of its files, and image.oci.tar is kept when no blob changed. The key is the layer's spec entries and SOURCE_DATE_EPOCH, and for every input
 its path, kind, mode, owner, link target, size, mtime, ctime, inode and device (lstat only).
 Any write to a file sets its ctime to the current time, which no call sets back (touch -d
 restores the mtime only), and an editor's save-by-rename makes a new inode, so every edit
 through the file system is seen; files changed in the clock tick of the build's lstat are not
 recorded until a later build.
-The records live in .DIR.ocistage/cache/.
+The records live in $XDG_CACHE_HOME/ocistage (default ~/.cache/ocistage), or --cache-dir DIR.
   --verify-inputs  re-read and re-hash every input; reuse a layer only when its tar has the
                    recorded digest (for file systems whose ctime cannot be trusted)
   --no-cache       build every layer and the archive from the inputs; the cache is neither
@@ -51,7 +53,9 @@ record (\`ocistage verify DIR\` re-hashes them all).`,
 
 Decode the spec, lower it into a program and check the program's structure (unique step names,
 every need exists, no cycle, each output made by one step, every tool declared). Prints
-"result: ok", or every issue as "path: what was wrong" with exit 1.`,
+"result: ok", or every issue as "path: what was wrong" with exit 1. --json prints the result on
+stdout whatever it is: {"result": "ok", …}, or "invalid" (or "error", exit 3) with "issues", each
+with its "message" (the line) and, for a spec's field, "at"; the exit code is the same.`,
   plan: `ocistage plan SPEC [--format text|markdown|json]
 
 The steps in execution order, each with the command a shell substrate would run.`,
@@ -63,10 +67,11 @@ and the runtime services it would start, without touching the file system.`,
 
 The program's dependency graph: tools, operations and outputs, with uses-tool and data edges.`,
   emit: `ocistage emit shell SPEC [-o FILE]
-ocistage emit dockerfile SPEC --context DIR
+ocistage emit dockerfile SPEC --context DIR [--image ID]
 
-shell: a POSIX sh script (GNU tar and coreutils only) that builds the byte-identical image.
-dockerfile: a Dockerfile and, in DIR, the build context it copies from.`,
+shell: a POSIX sh script (GNU tar and coreutils only) that builds the byte-identical layout.
+dockerfile: a Dockerfile and, in DIR, the build context it copies from; it builds one image,
+so a layout of several needs --image ID (the ids are the step names' suffixes, e.g. web-amd64).`,
   docs: `ocistage docs SPEC [-o FILE]
 
 One Markdown page with every view of the program.`,

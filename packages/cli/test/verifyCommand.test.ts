@@ -66,7 +66,7 @@ describe("ocistage verify on a tampered layout", () => {
     const bytes = await fs.readFile(file);
     bytes[4096] = (bytes[4096] ?? 0) ^ 0x01;
     await fs.writeFile(file, bytes);
-    expect(await verify(layout)).toEqual({ code: 1, stdout: "", lines: [`${LAYER_AT}: digest mismatch: blob hashes to ${await sha256(file)}`] });
+    expect(await verify(layout)).toEqual({ code: 1, stdout: "", lines: [`${LAYER_AT}: digest mismatch: expected ${layer().digest}, blob hashes to ${await sha256(file)}`] });
   });
 
   test("a truncated layer: its size and its digest are both wrong", async () => {
@@ -76,7 +76,7 @@ describe("ocistage verify on a tampered layout", () => {
     expect(await verify(layout)).toEqual({
       code: 1,
       stdout: "",
-      lines: [`${LAYER_AT}: size 1000 but descriptor says ${layer().size}`, `${LAYER_AT}: digest mismatch: blob hashes to ${await sha256(file)}`],
+      lines: [`${LAYER_AT}: size 1000 but descriptor says ${layer().size}`, `${LAYER_AT}: digest mismatch: expected ${layer().digest}, blob hashes to ${await sha256(file)}`],
     });
   });
 
@@ -92,7 +92,7 @@ describe("ocistage verify on a tampered layout", () => {
     const text = await fs.readFile(file, "utf8");
     expect(text).toContain('"amd64"');
     await fs.writeFile(file, text.replace('"amd64"', '"amd65"'));
-    expect(await verify(layout)).toEqual({ code: 1, stdout: "", lines: [`${CONFIG_AT}: digest mismatch: blob hashes to ${await sha256(file)}`] });
+    expect(await verify(layout)).toEqual({ code: 1, stdout: "", lines: [`${CONFIG_AT}: digest mismatch: expected ${config().digest}, blob hashes to ${await sha256(file)}`] });
   });
 
   test("a wrong size in index.json's descriptor of the manifest", async () => {
@@ -109,7 +109,7 @@ describe("ocistage verify on a tampered layout", () => {
     const layout = await copyLayout();
     const stray = path.join(layout, "blobs", "sha256", "0".repeat(64));
     await fs.writeFile(stray, "not the empty-zero blob");
-    expect(await verify(layout)).toEqual({ code: 1, stdout: "", lines: [`blobs/sha256/${"0".repeat(64)}: digest mismatch: blob hashes to ${await sha256(stray)}`] });
+    expect(await verify(layout)).toEqual({ code: 1, stdout: "", lines: [`blobs/sha256/${"0".repeat(64)}: digest mismatch: expected sha256:${"0".repeat(64)}, blob hashes to ${await sha256(stray)}`] });
   });
 
   test("a missing index.json, and a folder that is no layout at all", async () => {

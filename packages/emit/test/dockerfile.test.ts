@@ -6,15 +6,16 @@ import { existsSync, readdirSync } from "node:fs";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
-import type { Program, Step } from "@ocistage/program";
-import { dockerfileSupport, emitDockerfile } from "../src/index.ts";
+import type { ContainerConfig } from "@ocistage/oci";
+import type { ImageConfigBody, JsonObject, Program, Step } from "@ocistage/program";
+import { formatDockerfileIssue, dockerfileSupport, emitDockerfile } from "../src/index.ts";
 import type { DockerfilePlan } from "../src/index.ts";
 import { EXAMPLES, loadProgram, programOf } from "./fixtures/dockerfile/programOf.ts";
 
 const FIXTURES = path.join(path.dirname(new URL(import.meta.url).pathname), "fixtures", "dockerfile");
 
-const planOf = (program: Program): DockerfilePlan => {
-  const result = emitDockerfile(program);
+const planOf = (program: Program, image?: string): DockerfilePlan => {
+  const result = emitDockerfile(program, image);
   if (E.isLeft(result)) throw new Error(result.left.issues.map((i) => `${i.at}: ${i.message}`).join("\n"));
   return result.right;
 };
@@ -37,14 +38,27 @@ const oneFile = image([layer("l", [{ content: "x\n", destination: "/x" }])]);
 
 describe("the Dockerfile of each example matches its snapshot (UPDATE_SNAPSHOTS=1 rewrites them)", () => {
   const examples = readdirSync(EXAMPLES).filter((name) => ["image.ts", "image.json", "image.yaml", "image.yml"].some((f) => existsSync(path.join(EXAMPLES, name, f))));
+  // One Dockerfile per image: <example>.Dockerfile, or <example>.<image id>.Dockerfile in a layout of several.
   test.each(examples)("%s", async (name) => {
     const { program } = await loadProgram(path.join(EXAMPLES, name));
-    const text = planOf(program).dockerfile;
-    const fixture = path.join(FIXTURES, `${name}.Dockerfile`);
-    if (process.env["UPDATE_SNAPSHOTS"] === "1") await fs.writeFile(fixture, text);
-    expect(existsSync(fixture), `${fixture} is missing; run with UPDATE_SNAPSHOTS=1 to write it`).toBe(true);
-    expect(text).toBe(await fs.readFile(fixture, "utf8"));
-    expect(dockerfileSupport(program)).toEqual({ supported: true });
+    // A Dockerfile, or the refusal naming what it cannot say (web:1.0 has manifest annotations).
+    for (const image of program.images) {
+      const result = emitDockerfile(program, image.id);
+      const text = E.isRight(result) ? result.right.dockerfile : `refused:\n${result.left.issues.map(formatDockerfileIssue).join("\n")}\n`;
+      const fixture = path.join(FIXTURES, program.images.length === 1 ? `${name}.Dockerfile` : `${name}.${image.id}.Dockerfile`);
+      if (process.env["UPDATE_SNAPSHOTS"] === "1") await fs.writeFile(fixture, text);
+      expect(existsSync(fixture), `${fixture} is missing; run with UPDATE_SNAPSHOTS=1 to write it`).toBe(true);
+      expect(text).toBe(await fs.readFile(fixture, "utf8"));
+    }
+    if (program.images.length === 1) expect(dockerfileSupport(program)).toEqual({ supported: true });
+  });
+
+  test("a layout of several images needs --image, and the refusal lists the ids", async () => {
+    const { program } = await loadProgram(path.join(EXAMPLES, "layout"));
+    const result = emitDockerfile(program);
+    expect(E.isLeft(result) && result.left.issues.map((i) => `${i.at}: ${i.message}`)).toEqual([
+      "images: expected one image, found 3: a Dockerfile builds one; pick it with --image ID, one of web-amd64 (web:1.0 (linux/amd64)), web-arm64-v8 (web:1.0 (linux/arm64/v8)), tools (tools:<digest>)",
+    ]);
   });
 });
 
@@ -58,14 +72,30 @@ describe("each layer is one COPY, or one ADD of its tar when COPY cannot carry i
   });
 
   test("a layer whose every file and folder has one owner is `COPY --chown=uid:gid`", () => {
-    const program = programOf(image([layer("app", [{ source: "app", destination: "/app" }, { content: "x\n", destination: "/app/x" }], { uid: 1000, gid: 1001 })]));
+    const program = programOf(image([layer("app", [{ source: "app", destination: "/app", modes: "normalise" }, { content: "x\n", destination: "/app/x" }], { uid: 1000, gid: 1001 })]));
     expect(linesOf(program, /^(COPY|ADD) /)).toEqual(["COPY --chown=1000:1001 app/ /"]);
+  });
+
+  test("a copy that keeps the modes or owners on disk goes as a tar: a copied file may be setuid, and COPY gives one owner", () => {
+    const keptModes = programOf(image([layer("l", [{ source: "tree", destination: "/opt" }])]));
+    expect(linesOf(keptModes, /^(COPY|ADD|#.*because)/)).toEqual([
+      "# l: a tar, unpacked with every owner and mode, because layers[0].files[0].source keeps the modes its files have on disk (modes: keep, the default), setuid and setgid included, which COPY drops",
+      "ADD l.tar /",
+    ]);
+    const keptOwners = programOf(image([{ name: "root", source: "rootfs", owners: "keep", modes: "normalise" }]));
+    expect(linesOf(keptOwners, /because/)).toEqual([
+      "# root: a tar, unpacked with every owner and mode, because layers[0].source keeps the owners its files have on disk (owners: keep), and one COPY gives one owner",
+    ]);
+    const normalised = programOf(image([layer("l", [{ source: "tree", destination: "/opt", modes: "normalise" }])]));
+    expect(linesOf(normalised, /^(COPY|ADD) /)).toEqual(["COPY l/ /"]);
   });
 
   test("a layer with root-owned implied folders and another owner's files goes as a tar, and says why", () => {
     const plan = planOf(programOf(image([layer("site", [{ content: "x\n", destination: "/srv/www/index.html" }], { uid: 1000, gid: 1000 })])));
     expect(plan.dockerfile).toContain("\nADD site.tar /\n");
-    expect(plan.dockerfile).toContain("# site: a tar, unpacked with every owner and mode, because its files and folders have more than one owner (1000:1000 for /srv/www/index.html; 0:0 for /srv, /srv/www)");
+    expect(plan.dockerfile).toContain(
+      "\n# site: a tar, unpacked with every owner and mode, because its files and folders have more than one owner (1000:1000 for /srv/www/index.html; 0:0 for /srv, /srv/www), and a COPY gives everything it copies the same owner\nADD site.tar /\n",
+    );
     expect(plan.layers[0]?._tag).toBe("AddTar");
   });
 
@@ -87,7 +117,7 @@ describe("each layer is one COPY, or one ADD of its tar when COPY cannot carry i
   test("a copy owned by someone else with entries deeper below it goes as a tar (its folders' owners depend on the source); with direct children only, COPY --chown", () => {
     const program = programOf(image([layer("l", [{ source: "tree", destination: "/opt", uid: 5, gid: 5 }, { content: "x\n", destination: "/opt/a/b", uid: 5, gid: 5 }])]));
     expect(linesOf(program, /because/)[0]).toContain("the owners of the folders between /opt and /opt/a/b depend on what the copied folder holds (5:5 or 0:0)");
-    const direct = programOf(image([layer("l", [{ source: "tree", destination: "/opt", uid: 5, gid: 5 }, { content: "x\n", destination: "/opt/b", uid: 5, gid: 5 }])]));
+    const direct = programOf(image([layer("l", [{ source: "tree", destination: "/opt", uid: 5, gid: 5, modes: "normalise" }, { content: "x\n", destination: "/opt/b", uid: 5, gid: 5 }])]));
     expect(linesOf(direct, /^(COPY|ADD) /)).toEqual(["COPY --chown=5:5 l/ /"]);
   });
 
@@ -161,11 +191,9 @@ describe("what a Dockerfile cannot carry is refused, each reason at its spec fie
     ["a line break in the user", { ...oneFile, user: "a\nb" }, ["user"]],
     ["a line break in the working dir", { ...oneFile, workingDir: "/a\nb" }, ["workingDir"]],
     ["a line break in a volume", { ...oneFile, volumes: ["/a\nb"] }, ["volumes"]],
-    ["a stop signal builders reject", { ...oneFile, stopSignal: "SIGFOO" }, ["stopSignal"]],
     ["an author MAINTAINER would change", { ...oneFile, author: "me \\" }, ["author"]],
     ["an empty author", { ...oneFile, author: "" }, ["author"]],
     ["manifest annotations", { ...oneFile, annotations: { "org.example": "x" } }, ["annotations"]],
-    ["a platform FROM --platform cannot name", { ...oneFile, architecture: "amd 64" }, ["architecture"]],
     ["several things at once, every one reported", { ...oneFile, env: ["A=1", "A=2"], user: "a\nb", annotations: { k: "v" } }, ["env.A", "user", "annotations"]],
   ];
   test.each(cases)("%s", (_, spec, ats) => {
@@ -174,18 +202,32 @@ describe("what a Dockerfile cannot carry is refused, each reason at its spec fie
     expect(reasonsOf(program).every((r, i) => r.startsWith(`${ats[i] ?? "?"}: `))).toBe(true);
   });
 
+  // The spec decoder refuses these before lowering; a program is plain data, so the emitter checks too.
+  const withConfig = (edit: (config: JsonObject) => JsonObject): Program => {
+    const program = programOf(oneFile);
+    return { ...program, steps: program.steps.map((s): Step => (s._tag === "WriteConfig" ? { ...s, config: edit(s.config as JsonObject) as unknown as ImageConfigBody } : s)) };
+  };
+  const stopSignalFoo = (c: JsonObject): JsonObject => ({ ...c, config: { ...(c["config"] as JsonObject), StopSignal: "SIGFOO" } });
+
+  test.each([
+    ["a stop signal builders reject", stopSignalFoo, ["stopSignal"]],
+    ["a platform FROM --platform cannot name", (c: JsonObject): JsonObject => ({ ...c, architecture: "amd 64" }), ["architecture"]],
+  ] as const)("%s, in a program not lowered from a spec", (_, edit, ats) => {
+    expect(atsOf(withConfig(edit))).toEqual(ats);
+  });
+
   test("a reason says what was expected and what was found", () => {
     expect(reasonsOf(programOf(image([layer("l", [{ directory: "/", mode: "0700" }])])))).toEqual([
       'layers[0].files[0].mode: expected 0755 for the image root "/", found 0700: builders leave "/" out of every layer, so no Dockerfile carries its mode',
     ]);
-    expect(reasonsOf(programOf({ ...oneFile, stopSignal: "SIGFOO" }))).toEqual(['stopSignal: expected a signal name (SIGTERM, TERM) or number, found "SIGFOO", which STOPSIGNAL rejects']);
+    expect(reasonsOf(withConfig(stopSignalFoo))).toEqual(['stopSignal: expected a signal name (SIGTERM, TERM) or number, found "SIGFOO", which STOPSIGNAL rejects']);
   });
 
   test("a config field the emitter does not know is refused, not dropped", () => {
     const program = programOf(oneFile);
     const edited: Program = {
       ...program,
-      steps: program.steps.map((s): Step => (s._tag === "WriteConfig" ? { ...s, config: { ...s.config, "os.version": "10", config: { Healthcheck: { Test: ["NONE"] } } } } : s)),
+      steps: program.steps.map((s): Step => (s._tag === "WriteConfig" ? { ...s, config: { ...s.config, "os.version": "10", config: { Healthcheck: { Test: ["NONE"] } } as ContainerConfig } } : s)),
     };
     expect(atsOf(edited)).toEqual(["os.version", "config.Healthcheck"]);
   });

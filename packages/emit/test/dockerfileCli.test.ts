@@ -1,6 +1,6 @@
 // `ocistage emit dockerfile SPEC --context DIR`, through the real CLI: it writes the Dockerfile
 // and its context, and exits 1 with one `field: why` line per thing a Dockerfile cannot carry.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -29,15 +29,33 @@ afterEach(async () => {
 });
 
 describe("ocistage emit dockerfile", () => {
-  test("writes the example's Dockerfile (the snapshot) and the layer's tree into --context", async () => {
+  test("writes the example's Dockerfile (the snapshot) and the layer's tar into --context", async () => {
     const context = path.join(work, "ctx");
     const result = await ocistage("emit", "dockerfile", path.join(EXAMPLES, "busybox-shell"), "--context", context);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`wrote ${path.join(await fs.realpath(work), "ctx", "Dockerfile")}`);
     expect(await fs.readFile(path.join(context, "Dockerfile"), "utf8")).toBe(await fs.readFile(path.join(FIXTURES, "busybox-shell.Dockerfile"), "utf8"));
-    expect(await fs.readlink(path.join(context, "busybox", "bin", "sh"))).toBe("busybox");
-    expect((await fs.lstat(path.join(context, "busybox", "tmp"))).mode & 0o7777).toBe(0o1777);
+    // The layer goes as a tar: its copy keeps the modes on disk, and COPY would drop a setuid bit.
+    const listing = execFileSync("tar", ["--numeric-owner", "-tvf", path.join(context, "busybox.tar")], { encoding: "utf8" }).split("\n");
+    expect(listing.filter((l) => / \.\/(bin\/sh|tmp\/)( |$)/.test(l)).map((l) => `${l.split(/ +/)[0]} ${l.split(/ +/).slice(5).join(" ")}`)).toEqual([
+      "lrwxrwxrwx ./bin/sh -> busybox",
+      "drwxrwxrwt ./tmp/",
+    ]);
+  });
+
+  test("exits 1 naming a whiteout name in a copied folder, and writes nothing", async () => {
+    await fs.mkdir(path.join(work, "tree", "etc"), { recursive: true });
+    await fs.writeFile(path.join(work, "tree", "etc", ".wh.shadow"), "x\n");
+    await fs.writeFile(path.join(work, "image.json"), JSON.stringify({ name: "whiteout", layers: [{ name: "l", source: "tree" }] }));
+    const context = path.join(work, "ctx");
+    const result = await ocistage("emit", "dockerfile", path.join(work, "image.json"), "--context", context);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({
+      code: 1,
+      stderr:
+        'assemble-rootfs-l layers[0].source: tree/etc/.wh.shadow has a name starting with ".wh.", which every runtime reads as a whiteout (an order to delete a file from the layers below), not as a file; rename it, or leave it out with an exclude pattern on this copy\n',
+    });
+    expect(existsSync(context)).toBe(false);
   });
 
   test("exits 1 naming each field a Dockerfile cannot carry, and writes nothing", async () => {

@@ -42,4 +42,16 @@ describe("ocistage emit shell", () => {
     expect(run.stdout).toBe("");
     expect(run.stderr).toContain("nothing-here.json");
   });
+
+  it("exits 1 naming the field when a destination is a whiteout name, and writes no script", async () => {
+    const spec = path.join(work, "whiteout.json");
+    await fs.writeFile(spec, JSON.stringify({ name: "w", layers: [{ name: "l", files: [{ content: "x", destination: "/etc/.wh.passwd" }] }] }));
+    const run = await ocistage(["emit", "shell", spec, "-o", path.join(work, "whiteout.sh")]);
+    expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: 'layers[0].files[0].destination: "/etc/.wh.passwd" has a name starting with ".wh.", which every runtime reads as a whiteout (an order to delete "/etc/passwd" from the layers below), not as a file; rename it\n',
+    });
+    await expect(fs.access(path.join(work, "whiteout.sh"))).rejects.toThrow();
+  });
 });

@@ -67,6 +67,9 @@ export interface SizeMismatch {
 export interface DigestMismatch {
   readonly _tag: "DigestMismatch";
   readonly at: LayoutLocation;
+  /** What the descriptor (or, for a blob nothing refers to, its file name) says. */
+  readonly expected: Digest;
+  /** What the bytes hash to. */
   readonly actual: Digest;
 }
 

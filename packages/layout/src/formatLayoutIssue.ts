@@ -45,7 +45,7 @@ export const describeLayoutIssue = (issue: LayoutIssue): string => {
     case "SizeMismatch":
       return `size ${issue.actual} but descriptor says ${issue.declared}`;
     case "DigestMismatch":
-      return `digest mismatch: blob hashes to ${issue.actual}`;
+      return `digest mismatch: expected ${issue.expected}, blob hashes to ${issue.actual}`;
     case "MediaTypeMismatch":
       return `media type ${issue.declared} but the document says ${issue.document}`;
     case "UnknownMediaType":

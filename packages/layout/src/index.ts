@@ -5,3 +5,5 @@ export * from "./LayoutLocation.ts";
 export * from "./formatLayoutIssue.ts";
 export * from "./readLayout.ts";
 export * from "./verifyLayout.ts";
+export { hashFile } from "./layoutFs.ts";
+export type { Hashed } from "./layoutFs.ts";

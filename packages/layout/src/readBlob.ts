@@ -82,7 +82,7 @@ export const decodeAt = <A>(
 /** Size and digest of a blob against its descriptor. */
 const blobChecks = (at: LayoutLocation, d: Descriptor, size: number, digest: O.Option<Digest>): readonly LayoutIssue[] => [
   ...(size === d.size ? [] : [{ _tag: "SizeMismatch" as const, at, actual: size, declared: d.size }]),
-  ...(O.isSome(digest) && digest.value !== d.digest ? [{ _tag: "DigestMismatch" as const, at, actual: digest.value }] : []),
+  ...(O.isSome(digest) && digest.value !== d.digest ? [{ _tag: "DigestMismatch" as const, at, expected: d.digest, actual: digest.value }] : []),
 ];
 
 /** The document's own `mediaType` field, where it has one. */

@@ -25,7 +25,7 @@ const scanProbe =
 const unreferencedCorruption = (scan: BlobScan, touched: ReadonlySet<string>): readonly LayoutIssue[] =>
   [...scan.blobs.values()]
     .filter((blob) => blob.actual !== blob.named && !touched.has(blob.named))
-    .map((blob): LayoutIssue => ({ _tag: "DigestMismatch", at: blob.at, actual: blob.actual }));
+    .map((blob): LayoutIssue => ({ _tag: "DigestMismatch", at: blob.at, expected: blob.named, actual: blob.actual }));
 
 /**
  * Verifies an image layout and returns every issue (an empty list means it verified clean):

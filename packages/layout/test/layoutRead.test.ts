@@ -158,7 +158,7 @@ describe("readLayout", () => {
     await writeFile(path.join(dir, "index.json"), JSON.stringify({ schemaVersion: 2, manifests: [d] }));
     const lines = formatLayoutError(await readError(dir));
     expect(lines).toEqual([
-      `index.json manifests[0]: digest mismatch: blob hashes to ${sha256(bytes)}`,
+      `index.json manifests[0]: digest mismatch: expected ${name}, blob hashes to ${sha256(bytes)}`,
       `index.json manifests[0] → index manifests[0]: descriptor cycle: ${name} is already being followed`,
     ]);
   });

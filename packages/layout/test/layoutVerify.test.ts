@@ -61,7 +61,7 @@ describe("verifyLayout on a valid layout", () => {
     const w = await writeLayout(dir, { layerBytes: big });
     expect(await lines(dir)).toEqual([]);
     await flipByte(w.blobFile(w.layer.digest), big.length - 1);
-    expect(await lines(dir)).toEqual([`${layer0}: digest mismatch: blob hashes to ${sha256File(w.blobFile(w.layer.digest))}`]);
+    expect(await lines(dir)).toEqual([`${layer0}: digest mismatch: expected ${w.layer.digest}, blob hashes to ${sha256File(w.blobFile(w.layer.digest))}`]);
   });
 
   it("accepts a blob stored as a symlink to a regular file", async () => {
@@ -98,14 +98,14 @@ const table: readonly Row[] = [
   {
     name: "a flipped byte in the layer",
     tamper: (w) => flipByte(w.blobFile(w.layer.digest), 600),
-    expected: (w) => [`${layer0}: digest mismatch: blob hashes to ${sha256File(w.blobFile(w.layer.digest))}`],
+    expected: (w) => [`${layer0}: digest mismatch: expected ${w.layer.digest}, blob hashes to ${sha256File(w.blobFile(w.layer.digest))}`],
   },
   {
     name: "a truncated layer",
     tamper: (w) => truncate(w.blobFile(w.layer.digest), 1024),
     expected: (w) => [
       `${layer0}: size 1024 but descriptor says ${w.layer.size}`,
-      `${layer0}: digest mismatch: blob hashes to ${sha256File(w.blobFile(w.layer.digest))}`,
+      `${layer0}: digest mismatch: expected ${w.layer.digest}, blob hashes to ${sha256File(w.blobFile(w.layer.digest))}`,
     ],
   },
   {
@@ -171,7 +171,7 @@ const table: readonly Row[] = [
       const file = w.blobFile(w.config.digest);
       await writeFile(file, (await readFile(file, "utf8")).replace("amd64", "arm64"));
     },
-    expected: (w) => [`${manifest} config: digest mismatch: blob hashes to ${sha256File(w.blobFile(w.config.digest))}`],
+    expected: (w) => [`${manifest} config: digest mismatch: expected ${w.config.digest}, blob hashes to ${sha256File(w.blobFile(w.config.digest))}`],
   },
   {
     name: "an extra non-digest file in blobs/sha256",
@@ -196,7 +196,7 @@ const table: readonly Row[] = [
   {
     name: "a corrupt blob nothing refers to",
     tamper: (w) => writeFile(path.join(w.dir, "blobs", "sha256", "1".repeat(64)), "not what the name says"),
-    expected: () => [`blobs/sha256/${"1".repeat(64)}: digest mismatch: blob hashes to ${sha256(new TextEncoder().encode("not what the name says"))}`],
+    expected: () => [`blobs/sha256/${"1".repeat(64)}: digest mismatch: expected sha256:${"1".repeat(64)}, blob hashes to ${sha256(new TextEncoder().encode("not what the name says"))}`],
   },
   {
     name: "invalid JSON in index.json",
@@ -254,7 +254,7 @@ describe("verifyLayout reports every issue, not the first", () => {
     expect(await lines(dir)).toEqual([
       'oci-layout imageLayoutVersion: expected "1.0.0", found "2.0.0"',
       `${configDoc} rootfs.diff_ids: 2 entries but the manifest has 1 layer`,
-      `${layer0}: digest mismatch: blob hashes to ${sha256File(w.blobFile(w.layer.digest))}`,
+      `${layer0}: digest mismatch: expected ${w.layer.digest}, blob hashes to ${sha256File(w.blobFile(w.layer.digest))}`,
       "blobs/sha256/notes: stray file in blobs/sha256 whose name is not a digest",
     ]);
   });

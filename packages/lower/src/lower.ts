@@ -1,11 +1,17 @@
 import * as E from "fp-ts/lib/Either.js";
-import type { Owner, Program, RootfsEntry, SourceFile, Step } from "@ocistage/program";
+import type { ImageDescriptor, ImageSummary, IndexEntry, Owner, Program, RootfsEntry, SmokeTest, SourceFile, Step } from "@ocistage/program";
 import { TOOLS } from "@ocistage/program";
-import type { ImageSpec, SpecIssue } from "@ocistage/spec";
-import { imageConfig, portKey } from "./imageConfig.ts";
+import type { Spec, SpecIssue } from "@ocistage/spec";
+import { imageConfig, portKey, prefixedLabels } from "./imageConfig.ts";
+import type { ImageFields } from "./imageConfig.ts";
+import { imageGroups } from "./imageGroups.ts";
+import type { PlacedImage } from "./imageGroups.ts";
+import { layoutOf } from "./layoutOf.ts";
 import type { LowerError } from "./LowerError.ts";
+import { layerBudget } from "./layerBudget.ts";
 import { lowerLayerEntries } from "./lowerLayerEntries.ts";
 import { layerSteps, tailSteps, writeLayoutStep } from "./steps.ts";
+import type { LoweredGroup, LoweredImage } from "./steps.ts";
 
 export interface LowerContext {
   readonly specFile: string; // how docs name the spec file (relative, never machine-specific)
@@ -17,45 +23,101 @@ const ROOT_OWNER: Owner = { uid: 0, gid: 0 };
 
 const duplicates = (names: readonly string[]): readonly string[] => names.filter((n, i) => names.indexOf(n) !== i);
 
-const specIssues = (spec: ImageSpec): SpecIssue[] => {
+const field = (at: string, name: string): string => (at === "" ? name : `${at}.${name}`);
+
+// Checks of one image's own fields that the codecs cannot make (they see one value at a time).
+const imageIssues = (at: string, fields: ImageFields, layerCount: number): SpecIssue[] => {
   const issues: SpecIssue[] = [];
-  for (const name of new Set(duplicates(spec.layers.map((l) => l.name))))
-    issues.push({ at: `layers[${spec.layers.findIndex((l) => l.name === name)}].name`, message: `layer name "${name}" is used more than once` });
-  if (spec.layers.length === 0) issues.push({ at: "layers", message: "expected at least one layer, found none" });
-  for (const name of new Set(duplicates((spec.tests ?? []).map((t) => t.name))))
-    issues.push({ at: "tests", message: `smoke test name "${name}" is used more than once` });
-  for (const port of new Set(duplicates((spec.exposedPorts ?? []).map(portKey))))
-    issues.push({ at: "exposedPorts", message: `port ${port} is listed more than once` });
+  if (layerCount === 0) issues.push({ at: field(at, "layers"), message: "expected at least one layer, found none" });
+  issues.push(...[layerBudget(layerCount, field(at, "layers"), fields.maxLayers)].filter((issue) => issue !== undefined));
+  for (const name of new Set(duplicates((fields.tests ?? []).map((t) => t.name))))
+    issues.push({ at: field(at, "tests"), message: `smoke test name "${name}" is used more than once` });
+  for (const port of new Set(duplicates((fields.exposedPorts ?? []).map(portKey))))
+    issues.push({ at: field(at, "exposedPorts"), message: `port ${port} is listed more than once` });
   return issues;
 };
 
-// ImageSpec → Program, pure: no file system, no clock (the epoch is given), no environment.
-export const lower = (spec: ImageSpec, context: LowerContext): E.Either<LowerError, Program> => {
-  const issues = specIssues(spec);
+const evidenceOf = (image: PlacedImage, single: boolean): readonly SmokeTest[] =>
+  (image.use.fields.tests ?? []).map((t) => ({
+    name: single ? t.name : `${image.id}: ${t.name}`,
+    ...(single ? {} : { image: image.id }),
+    ...(t.entrypoint === undefined ? {} : { entrypoint: t.entrypoint }),
+    command: t.command,
+    expectExitCode: t.expectExitCode ?? 0,
+    ...(t.expectOutput === undefined ? {} : { expectOutput: t.expectOutput }),
+  }));
+
+const descriptorOf = (image: PlacedImage, single: boolean): ImageDescriptor => ({
+  name: `${single ? image.use.name : image.id}-oci-image`,
+  kind: "oci-image",
+  payload: {
+    kind: "oci-image",
+    architecture: image.platform.architecture,
+    os: image.platform.os,
+    entrypoint: image.use.fields.entrypoint ?? [],
+    exposedPorts: (image.use.fields.exposedPorts ?? []).map(portKey),
+    labels: prefixedLabels(image.use.fields) ?? {},
+  },
+});
+
+/**
+ * Spec → Program, pure: no file system, no clock (the epoch is given), no environment. Both spec
+ * forms lower to one program of a layout: every layer once (a layer used by several images is
+ * assembled and tarred once), then per image its config and manifest, an image index per
+ * multi-platform image, and index.json. Every semantic issue is collected, each at its path.
+ */
+export const lower = (spec: Spec, context: LowerContext): E.Either<LowerError, Program> => {
+  const { plan, issues: planIssues } = layoutOf(spec);
+  const issues: SpecIssue[] = [...planIssues];
+  const single = spec._tag === "Image";
+
+  if (single)
+    for (const name of new Set(duplicates(spec.image.layers.map((l) => l.name))))
+      issues.push({ at: `layers[${spec.image.layers.findIndex((l) => l.name === name)}].name`, message: `layer name "${name}" is used more than once` });
   const layers: { readonly name: string; readonly owner: Owner; readonly entries: readonly RootfsEntry[] }[] = [];
-  spec.layers.forEach((layer, i) => {
-    const owner: Owner = { uid: layer.uid ?? 0, gid: layer.gid ?? 0 };
-    const entries = lowerLayerEntries(layer, `layers[${i}]`, owner);
+  for (const { layer, at } of plan.layers) {
+    const entries = lowerLayerEntries(layer, at, { uid: layer.uid ?? 0, gid: layer.gid ?? 0 });
     if (E.isLeft(entries)) issues.push(...entries.left);
     // The layer's owner is its entries' default; the root and the folders destinations imply stay
     // root's, or extracting the layer would hand "/" (or "/srv") to that user.
     else layers.push({ name: layer.name, owner: ROOT_OWNER, entries: entries.right });
-  });
-  if (issues.length > 0) return E.left({ _tag: "LowerInvalid", issues });
+  }
+  for (const use of plan.images) issues.push(...imageIssues(use.at, use.fields, use.layers.length));
+  const { groups, issues: groupIssues } = imageGroups(plan.images);
+  issues.push(...groupIssues);
 
   const epoch = context.sourceDateEpoch;
-  const tag = spec.tag ?? "latest";
-  const platform = { architecture: spec.architecture ?? "amd64", os: spec.os ?? "linux", ...(spec.variant === undefined ? {} : { variant: spec.variant }) };
+  const placed = groups.flatMap((g) => g.images);
+  const oneImage = placed.length === 1;
+  const lowered: LoweredImage[] = [];
+  for (const image of placed) {
+    const config = imageConfig(image.use.fields, image.use.layers, epoch, image.use.at);
+    if (E.isLeft(config)) issues.push(...config.left);
+    else
+      lowered.push({
+        id: image.id,
+        suffix: oneImage ? "" : `-${image.id}`,
+        config: config.right,
+        layers: image.use.layers,
+        annotations: { ...image.use.fields.annotations, ...image.use.fields.extraManifest?.annotations },
+        ...(image.use.fields.extraManifest?.artifactType === undefined ? {} : { artifactType: image.use.fields.extraManifest.artifactType }),
+        platform: image.platform,
+      });
+  }
+  if (issues.length > 0) return E.left({ _tag: "LowerInvalid", issues });
+
+  const byId = new Map(lowered.map((i) => [i.id, i] as const));
+  const loweredGroups: LoweredGroup[] = groups.filter((g) => g.images.length > 1).map((g) => ({ id: g.id, images: g.images.map((i) => byId.get(i.id) as LoweredImage) }));
+  const entries: IndexEntry[] = groups.map((g) => {
+    const head = g.images[0] as PlacedImage;
+    const reference = { prefix: head.use.referencePrefix, tag: head.use.tag === undefined ? { _tag: "FromDigest" as const } : { _tag: "Given" as const, tag: head.use.tag } };
+    return g.images.length === 1 ? { target: { _tag: "Manifest", image: head.id, platform: head.platform }, reference } : { target: { _tag: "ImageIndex", group: g.id }, reference };
+  });
+  const referenceOf = new Map(groups.flatMap((g, i) => g.images.map((img) => [img.id, entries[i]?.reference] as const)));
   const steps: Step[] = [
     writeLayoutStep(),
     ...layers.flatMap((l) => layerSteps(l.name, l.owner, l.entries, epoch)),
-    ...tailSteps({
-      layers: layers.map((l) => l.name),
-      config: imageConfig(spec, epoch),
-      annotations: spec.annotations ?? {},
-      tag,
-      platform,
-    }),
+    ...tailSteps({ layers: layers.map((l) => l.name), images: lowered, groups: loweredGroups, entries }),
   ];
   const inputs = [...new Set(layers.flatMap((l) => l.entries.flatMap((e) => (e._tag === "Copy" ? [e.source] : []))))];
   const sources: SourceFile[] = [
@@ -63,8 +125,19 @@ export const lower = (spec: ImageSpec, context: LowerContext): E.Either<LowerErr
     ...inputs.map((path): SourceFile => ({ path, role: "layer input" })),
   ];
   return E.right({
-    programVersion: 1,
-    image: { name: spec.name, tag, platform, ...(spec.description === undefined ? {} : { description: spec.description }) },
+    programVersion: 2,
+    name: plan.name,
+    ...(plan.description === undefined ? {} : { description: plan.description }),
+    images: placed.map(
+      (image): ImageSummary => ({
+        id: image.id,
+        name: image.use.name,
+        reference: referenceOf.get(image.id) ?? { prefix: "", tag: { _tag: "FromDigest" } },
+        platform: image.platform,
+        layers: image.use.layers,
+        ...(image.use.fields.description === undefined ? {} : { description: image.use.fields.description }),
+      }),
+    ),
     sourceDateEpoch: epoch,
     tools: [TOOLS.sh, TOOLS.tar, TOOLS.coreutils],
     steps,
@@ -74,27 +147,8 @@ export const lower = (spec: ImageSpec, context: LowerContext): E.Either<LowerErr
       { name: "blobs", path: "blobs", kind: "tree" },
       { name: "oci-archive", path: "image.oci.tar", kind: "tar" },
     ],
-    descriptors: [
-      {
-        name: `${spec.name}-oci-image`,
-        kind: "oci-image",
-        payload: {
-          kind: "oci-image",
-          architecture: platform.architecture,
-          os: platform.os,
-          entrypoint: spec.entrypoint ?? [],
-          exposedPorts: (spec.exposedPorts ?? []).map(portKey),
-          labels: spec.labels ?? {},
-        },
-      },
-    ],
-    evidence: (spec.tests ?? []).map((t) => ({
-      name: t.name,
-      ...(t.entrypoint === undefined ? {} : { entrypoint: t.entrypoint }),
-      command: t.command,
-      expectExitCode: t.expectExitCode ?? 0,
-      ...(t.expectOutput === undefined ? {} : { expectOutput: t.expectOutput }),
-    })),
+    descriptors: placed.map((image) => descriptorOf(image, single)),
+    evidence: placed.flatMap((image) => evidenceOf(image, single)),
     sources,
   });
 };

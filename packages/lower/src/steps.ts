@@ -1,11 +1,13 @@
-import type { JsonObject, Owner, Platform, RootfsEntry, Step } from "@ocistage/program";
+import type { ImageConfigBody, IndexEntry, Owner, Platform, RootfsEntry, Step } from "@ocistage/program";
 import {
   ARCHIVE_FILE,
-  CONFIG_BLOB,
   INDEX_FILE,
   LAYOUT_FILE,
-  MANIFEST_BLOB,
+  configBlob,
+  imageIndexBlob,
   layerBlob,
+  manifestBlob,
+  refNameText,
   rootfsScratch,
   sourceArtifact,
 } from "@ocistage/program";
@@ -66,57 +68,116 @@ export const layerSteps = (layer: string, owner: Owner, entries: readonly Rootfs
   },
 ];
 
-interface TailInput {
+/** One image as the tail steps need it: its id, config, layers and manifest annotations. */
+export interface LoweredImage {
+  readonly id: string;
+  readonly suffix: string; // "" in a program of one image, "-<id>" otherwise: step and artifact names
+  readonly config: ImageConfigBody;
   readonly layers: readonly string[];
-  readonly config: JsonObject;
   readonly annotations: Readonly<Record<string, string>>;
-  readonly tag: string;
+  readonly artifactType?: string;
   readonly platform: Platform;
 }
 
-// The digest chain after the layers: config → manifest → index, then check, clean and archive.
-export const tailSteps = ({ layers, config, annotations, tag, platform }: TailInput): readonly Step[] => {
-  const layerBlobs = layers.map(layerBlob);
-  const tarSteps = layers.map(tarStep);
+/** A multi-platform image: several images under one reference, written as an image index blob. */
+export interface LoweredGroup {
+  readonly id: string;
+  readonly images: readonly LoweredImage[];
+}
+
+const platformText = (p: Platform): string => `${p.os}/${p.architecture}${p.variant === undefined ? "" : `/${p.variant}`}`;
+
+/** The config and manifest steps of one image. */
+export const imageSteps = (image: LoweredImage): readonly Step[] => {
+  const layerBlobs = image.layers.map(layerBlob);
+  const tarSteps = image.layers.map(tarStep);
+  const config = configBlob(image.suffix);
+  const of = image.suffix === "" ? "" : ` of image ${image.id}`;
   return [
     {
       _tag: "WriteConfig",
-      name: "write-config",
+      name: `write-config${image.suffix}`,
       needs: tarSteps,
       tools: ["sh", "coreutils"],
       inputs: layerBlobs,
-      outputs: [CONFIG_BLOB],
-      description: "Render the image config with each layer's diff_id, as canonical JSON, into a blob.",
-      config,
-      layers,
+      outputs: [config],
+      description: `Render the image config${of === "" ? "" : `${of} (${platformText(image.platform)})`} with each layer's diff_id, as canonical JSON, into a blob.`,
+      image: image.id,
+      config: image.config,
+      layers: image.layers,
     },
     {
       _tag: "WriteManifest",
-      name: "write-manifest",
-      needs: ["write-config", ...tarSteps],
+      name: `write-manifest${image.suffix}`,
+      needs: [`write-config${image.suffix}`, ...tarSteps],
       tools: ["sh", "coreutils"],
-      inputs: [CONFIG_BLOB, ...layerBlobs],
-      outputs: [MANIFEST_BLOB],
-      description: "Render the manifest with the config's and layers' digests and sizes, as canonical JSON, into a blob.",
-      layers: layers.map((layer) => ({ layer, mediaType: LAYER_MEDIA_TYPE })),
-      annotations,
+      inputs: [config, ...layerBlobs],
+      outputs: [manifestBlob(image.suffix)],
+      description: `Render the manifest${of} with the config's and layers' digests and sizes, as canonical JSON, into a blob.`,
+      image: image.id,
+      layers: image.layers.map((layer) => ({ layer, mediaType: LAYER_MEDIA_TYPE })),
+      annotations: image.annotations,
+      ...(image.artifactType === undefined ? {} : { artifactType: image.artifactType }),
     },
+  ];
+};
+
+/** The image index blob of a multi-platform image: one manifest per platform. */
+export const imageIndexStep = (group: LoweredGroup): Step => ({
+  _tag: "WriteImageIndex",
+  name: `write-image-index-${group.id}`,
+  needs: group.images.map((i) => `write-manifest${i.suffix}`),
+  tools: ["sh", "coreutils"],
+  inputs: group.images.map((i) => manifestBlob(i.suffix)),
+  outputs: [imageIndexBlob(group.id)],
+  description: `Render the image index of ${group.id}, one manifest per platform (${group.images.map((i) => platformText(i.platform)).join(", ")}), as canonical JSON, into a blob.`,
+  group: group.id,
+  manifests: group.images.map((i) => ({ image: i.id, platform: i.platform })),
+});
+
+interface TailInput {
+  readonly layers: readonly string[];
+  readonly images: readonly LoweredImage[];
+  readonly groups: readonly LoweredGroup[]; // multi-platform images only
+  readonly entries: readonly IndexEntry[];
+}
+
+const entryText = (entry: IndexEntry): string => refNameText(entry.reference);
+
+const indexDescription = (entries: readonly IndexEntry[]): string => {
+  const [only, ...others] = entries;
+  if (only !== undefined && others.length === 0 && only.target._tag === "Manifest")
+    return `Write index.json last, naming the manifest as tag ${entryText(only)} for ${only.target.platform.os}/${only.target.platform.architecture}.`;
+  return `Write index.json last, naming ${entries.map(entryText).join(", ")}.`;
+};
+
+// The digest chain after the layers: configs → manifests → image indexes → index.json, then
+// check, clean and archive.
+export const tailSteps = ({ layers, images, groups, entries }: TailInput): readonly Step[] => {
+  const layerBlobs = layers.map(layerBlob);
+  const documents = [...images.flatMap((i) => [manifestBlob(i.suffix), configBlob(i.suffix)]), ...groups.map((g) => imageIndexBlob(g.id))];
+  const suffix = new Map(images.map((i) => [i.id, i.suffix] as const));
+  const targets = entries.map(({ target }) => (target._tag === "Manifest" ? manifestBlob(suffix.get(target.image) ?? "") : imageIndexBlob(target.group)));
+  const targetSteps = entries.map(({ target }) => (target._tag === "Manifest" ? `write-manifest${suffix.get(target.image) ?? ""}` : `write-image-index-${target.group}`));
+  return [
+    ...images.flatMap(imageSteps),
+    ...groups.map(imageIndexStep),
     {
       _tag: "WriteIndex",
       name: "write-index",
-      needs: ["write-oci-layout", "write-manifest"],
+      needs: ["write-oci-layout", ...targetSteps],
       tools: ["sh", "coreutils"],
-      inputs: [LAYOUT_FILE, MANIFEST_BLOB],
+      inputs: [LAYOUT_FILE, ...targets],
       outputs: [INDEX_FILE],
-      description: `Write index.json last, naming the manifest as tag ${tag} for ${platform.os}/${platform.architecture}.`,
-      manifests: [{ tag, platform, annotations: { "org.opencontainers.image.ref.name": tag } }],
+      description: indexDescription(entries),
+      entries,
     },
     {
       _tag: "VerifyBlobs",
       name: "verify-blobs",
       needs: ["write-index"],
       tools: ["sh", "coreutils"],
-      inputs: [INDEX_FILE, MANIFEST_BLOB, CONFIG_BLOB, ...layerBlobs],
+      inputs: [INDEX_FILE, ...documents, ...layerBlobs],
       outputs: [],
       description: "Re-hash every blob and check it against its file name.",
     },
@@ -134,7 +195,7 @@ export const tailSteps = ({ layers, config, annotations, tag, platform }: TailIn
       name: "archive-layout",
       needs: ["clean-scratch"],
       tools: ["sh", "tar"],
-      inputs: [LAYOUT_FILE, INDEX_FILE, MANIFEST_BLOB, CONFIG_BLOB, ...layerBlobs],
+      inputs: [LAYOUT_FILE, INDEX_FILE, ...documents, ...layerBlobs],
       outputs: [ARCHIVE_FILE],
       description: "Archive the layout (oci-layout, index.json, blobs) into image.oci.tar, deterministically.",
       archive: "image.oci.tar",

@@ -7,12 +7,12 @@ import { lower } from "../src/index.ts";
 const context = { specFile: "image.json", specText: "{}", sourceDateEpoch: 0 };
 const spec = (s: Partial<ImageSpec> & Pick<ImageSpec, "layers">): ImageSpec => ({ name: "demo", ...s });
 const lowered = (s: ImageSpec) => {
-  const result = lower(s, context);
+  const result = lower({ _tag: "Image", image: s }, context);
   if (E.isLeft(result)) throw new Error(result.left.issues.map(formatSpecIssue).join("\n"));
   return result.right;
 };
 const issues = (s: ImageSpec): readonly string[] => {
-  const result = lower(s, context);
+  const result = lower({ _tag: "Image", image: s }, context);
   return E.isLeft(result) ? result.left.issues.map(formatSpecIssue) : [];
 };
 

@@ -60,6 +60,11 @@ export type ImageConfig = {
   readonly history?: readonly HistoryEntry[];
 };
 
+/** The fields the OCI image config defines (config.md), for strict checks of user-given configs. */
+export const IMAGE_CONFIG_FIELDS = ["created", "author", "architecture", "os", "os.version", "os.features", "variant", "config", "rootfs", "history"] as const;
+/** The fields of the config's `config` object (config.md, "Properties": config). */
+export const CONTAINER_CONFIG_FIELDS = ["User", "ExposedPorts", "Env", "Entrypoint", "Cmd", "Volumes", "WorkingDir", "Labels", "StopSignal", "ArgsEscaped"] as const;
+
 const ObjectSetCodec = t.readonly(t.record(t.string, JsonObjectCodec), "ObjectSet");
 
 export const ContainerConfigCodec: t.Type<ContainerConfig, ContainerConfig, unknown> = t.readonly(
@@ -145,3 +150,6 @@ export const imageConfig = (input: ImageConfigInput): ImageConfig => ({
   rootfs: { type: "layers", diff_ids: input.diffIds },
   ...(input.history === undefined ? {} : { history: input.history }),
 });
+
+/** An image config with its `rootfs` filled in: `body` is everything else, `diffIds` the uncompressed layer digests, base first. */
+export const withDiffIds = (body: Omit<ImageConfig, "rootfs">, diffIds: readonly Digest[]): ImageConfig => ({ ...body, rootfs: { type: "layers", diff_ids: diffIds } });

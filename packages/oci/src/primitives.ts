@@ -1,6 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import * as t from "io-ts";
 import type { Annotations } from "./annotations.ts";
+import { isRfc3339DateTime } from "./dateTime.ts";
 import { digestExpectation, parseDigest } from "./digest.ts";
 import type { Digest } from "./digest.ts";
 import { isJsonObject } from "./json.ts";
@@ -55,11 +56,8 @@ export const JsonObjectCodec: t.Type<JsonObject, JsonObject, unknown> = refineme
   isJsonObject,
 );
 
-// RFC 3339 section 5.6 date-time; `T` and `Z` may be lower case there.
-const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
-
 export const DateTimeCodec: t.Type<string, string, unknown> = refinement(
   "DateTime",
   "an RFC 3339 date-time such as 2015-10-31T22:22:56.015925234Z",
-  (u): u is string => typeof u === "string" && rfc3339.test(u),
+  (u): u is string => typeof u === "string" && isRfc3339DateTime(u),
 );

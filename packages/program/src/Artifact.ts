@@ -13,8 +13,10 @@ export const fileArtifact = (path: string): Artifact => `file:${path}`;
 
 export const layerBlob = (layer: string): Artifact => blobArtifact(`layer-${layer}`);
 export const rootfsScratch = (layer: string): Artifact => scratchArtifact(`rootfs-${layer}`);
-export const CONFIG_BLOB: Artifact = blobArtifact("config");
-export const MANIFEST_BLOB: Artifact = blobArtifact("manifest");
+// `suffix` is "" in a program of one image (the seed's names), "-<image id>" otherwise.
+export const configBlob = (suffix: string): Artifact => blobArtifact(`config${suffix}`);
+export const manifestBlob = (suffix: string): Artifact => blobArtifact(`manifest${suffix}`);
+export const imageIndexBlob = (group: string): Artifact => blobArtifact(`image-index-${group}`);
 export const LAYOUT_FILE: Artifact = fileArtifact("oci-layout");
 export const INDEX_FILE: Artifact = fileArtifact("index.json");
 export const ARCHIVE_FILE: Artifact = fileArtifact("image.oci.tar");

@@ -1,5 +1,6 @@
 import type { Json } from "./Json.ts";
 import type { Platform, Step } from "./Step.ts";
+import type { RefName } from "./RefName.ts";
 import type { Tool } from "./Tool.ts";
 
 // A file the spec came from or consumes, for the docs' "Source files" section.
@@ -20,6 +21,7 @@ export interface MaterializedOutput {
 // (and `entrypoint` instead of the image's, when given), expect its output and exit code.
 export interface SmokeTest {
   readonly name: string;
+  readonly image?: string; // the id of the image it runs, in a program of several images
   readonly entrypoint?: readonly string[]; // replaces the image's entrypoint for this test
   readonly command: readonly string[];
   readonly expectOutput?: string;
@@ -33,17 +35,29 @@ export interface ImageDescriptor {
   readonly payload: Readonly<Record<string, Json>>;
 }
 
+/**
+ * One image of the layout, as views name it. `id` is unique in the program and is what step
+ * names and artifacts carry (`write-config-<id>`); `reference` is how index.json names it.
+ */
 export interface ImageSummary {
+  readonly id: string;
   readonly name: string;
-  readonly tag: string;
+  readonly reference: RefName;
   readonly platform: Platform;
+  readonly layers: readonly string[]; // layer names, base first
   readonly description?: string;
 }
 
-// The lowered build: plain, JSON-serialisable data that every interpreter reads.
+/**
+ * The lowered build: plain, JSON-serialisable data that every interpreter reads. It describes a
+ * whole OCI layout: its images (several names, tags and platforms), the layers they use (each
+ * defined, tarred and stored once), and the documents that tie them together.
+ */
 export interface Program {
-  readonly programVersion: 1;
-  readonly image: ImageSummary;
+  readonly programVersion: 2;
+  readonly name: string; // the layout's name: the image's for a single image
+  readonly description?: string;
+  readonly images: readonly ImageSummary[];
   readonly sourceDateEpoch: number;
   readonly tools: readonly Tool[];
   readonly steps: readonly Step[];

@@ -1,16 +1,39 @@
+import type { ExcludeRule } from "./ExcludeRule.ts";
+
 // One thing a layer's root filesystem holds, as the spec asked for it.
 // `destination` is normalised: relative to the image root, no leading "/", no "." or ".." segments;
-// "" is the root itself. Owners are explicit; a missing `mode` means "normalise the source's mode"
-// (owner bits kept, group/other = owner without write).
+// "" is the root itself. Owners are explicit.
 export interface Owner {
   readonly uid: number;
   readonly gid: number;
 }
 
+// How a copy sets the modes of what it copies (the copied source itself takes `mode` when given):
+// - keep: the permission bits on disk, setuid, setgid and sticky included (as Docker's COPY of a
+//   context file and GNU tar do): nothing gets a permission its source did not have;
+// - normalise: owner bits kept, group and other get the owner's bits without write, no setuid,
+//   setgid or sticky (`chmod ug-s,o-t,go=u,go-w`): for trees checked out from version control,
+//   whose group/other bits only say what the umask of the checkout was.
+export type CopyModes = "keep" | "normalise";
+
+// Who owns what a copy copies: one owner for every node, or "keep": each node's numeric uid and
+// gid on disk (root filesystems, whose /etc/shadow is group shadow).
+export type CopyOwner = Owner | "keep";
+
 // `at` is where the spec gave the entry (`layers[0].files[2]`, `layers[1].source`), so an
-// interpreter's error can name the spec field without re-reading the spec.
+// interpreter's error can name the spec field without re-reading the spec. A Copy's `exclude`
+// rules are matched against the paths below its source (see ExcludeRule.ts).
 export type RootfsEntry =
-  | { readonly _tag: "Copy"; readonly at: string; readonly source: string; readonly destination: string; readonly mode?: number; readonly owner: Owner }
+  | {
+      readonly _tag: "Copy";
+      readonly at: string;
+      readonly source: string;
+      readonly destination: string;
+      readonly mode?: number;
+      readonly modes: CopyModes;
+      readonly owner: CopyOwner;
+      readonly exclude: readonly ExcludeRule[];
+    }
   | { readonly _tag: "Symlink"; readonly at: string; readonly target: string; readonly destination: string; readonly owner: Owner }
   | { readonly _tag: "Content"; readonly at: string; readonly content: string; readonly destination: string; readonly mode: number; readonly owner: Owner }
   | { readonly _tag: "Directory"; readonly at: string; readonly destination: string; readonly mode: number; readonly owner: Owner };

@@ -1,7 +1,11 @@
 import type { Artifact } from "./Artifact.ts";
 import type { Owner, RootfsEntry } from "./RootfsEntry.ts";
 import type { ToolName } from "./Tool.ts";
-import type { JsonObject } from "./Json.ts";
+import type { ImageConfig } from "@ocistage/oci";
+import type { RefName } from "./RefName.ts";
+
+/** The image config as the program carries it: everything but `rootfs` (its diff_ids are run-time digests). */
+export type ImageConfigBody = Omit<ImageConfig, "rootfs">;
 
 // What every step says about itself, whatever its kind: enough for the graph, the plan,
 // the dry run and the docs to render it without knowing what it does.
@@ -33,22 +37,42 @@ export type Step =
   | (StepInfo & { readonly _tag: "TarLayer"; readonly layer: string; readonly mediaType: string; readonly mtime: number })
   | (StepInfo & {
       readonly _tag: "WriteConfig";
+      readonly image: string; // the image's id
       // The whole config but `rootfs`, whose diff_ids (one per layer, in order) are known only at run time.
-      readonly config: JsonObject;
+      readonly config: ImageConfigBody;
       readonly layers: readonly string[];
     })
   | (StepInfo & {
       readonly _tag: "WriteManifest";
+      readonly image: string;
       readonly layers: readonly { readonly layer: string; readonly mediaType: string }[];
       readonly annotations: Readonly<Record<string, string>>;
+      readonly artifactType?: string;
+    })
+  // A multi-platform image: an image index blob naming one manifest per platform.
+  | (StepInfo & {
+      readonly _tag: "WriteImageIndex";
+      readonly group: string; // the multi-platform image's id
+      readonly manifests: readonly { readonly image: string; readonly platform: Platform }[];
     })
   | (StepInfo & {
       readonly _tag: "WriteIndex";
-      readonly manifests: readonly { readonly tag: string; readonly platform: Platform; readonly annotations: Readonly<Record<string, string>> }[];
+      readonly entries: readonly IndexEntry[];
     })
   | (StepInfo & { readonly _tag: "VerifyBlobs" })
   | (StepInfo & { readonly _tag: "CleanScratch" })
   | (StepInfo & { readonly _tag: "ArchiveLayout"; readonly archive: string });
+
+/** What an index.json entry points at: one image's manifest, or a multi-platform image's index. */
+export type IndexTarget =
+  | { readonly _tag: "Manifest"; readonly image: string; readonly platform: Platform }
+  | { readonly _tag: "ImageIndex"; readonly group: string };
+
+/** An entry of index.json: its target and the reference (ref.name annotation) it is known by. */
+export interface IndexEntry {
+  readonly target: IndexTarget;
+  readonly reference: RefName;
+}
 
 export type StepTag = Step["_tag"];
 export type StepOf<K extends StepTag> = Extract<Step, { readonly _tag: K }>;

@@ -22,6 +22,8 @@ export const matchStep =
         return handlers.WriteConfig(step);
       case "WriteManifest":
         return handlers.WriteManifest(step);
+      case "WriteImageIndex":
+        return handlers.WriteImageIndex(step);
       case "WriteIndex":
         return handlers.WriteIndex(step);
       case "VerifyBlobs":

@@ -1,6 +1,7 @@
 import { Graph } from "@dagrejs/graphlib";
 import type { Artifact } from "./Artifact.ts";
 import type { Program } from "./Program.ts";
+import { programTitle } from "./programTitle.ts";
 import type { Step } from "./Step.ts";
 import type { Tool } from "./Tool.ts";
 
@@ -35,7 +36,7 @@ export const outputNodeId = (artifact: Artifact): string => `output:${artifact}`
 // produces) are left out: `checkProgram` reports those.
 export const programGraph = (program: Program): ProgramGraph => {
   const graph: ProgramGraph = new Graph<ProgramGraphLabel, ProgramNode, ProgramEdge>({ directed: true, multigraph: true });
-  graph.setGraph({ image: `${program.image.name}:${program.image.tag}` });
+  graph.setGraph({ image: programTitle(program) });
   for (const tool of program.tools) graph.setNode(toolNodeId(tool.name), { _tag: "ToolNode", id: toolNodeId(tool.name), tool });
   for (const step of program.steps)
     if (!graph.hasNode(operationNodeId(step.name))) graph.setNode(operationNodeId(step.name), { _tag: "OperationNode", id: operationNodeId(step.name), step });

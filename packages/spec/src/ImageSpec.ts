@@ -1,6 +1,11 @@
 import * as t from "io-ts";
+import { strictRecord } from "./strictRecord.ts";
 import { strictType } from "./strictType.ts";
 import { keyedUnion } from "./keyedUnion.ts";
+import { Architecture, Os, platformProblems } from "./platformCodecs.ts";
+import { Port } from "./portCodec.ts";
+import { StopSignal } from "./stopSignalCodec.ts";
+import { withFieldChecks } from "./withFieldChecks.ts";
 
 // The image spec as users write it (JSON, YAML or a `.ts` module calling `ociImage`).
 // Every object is strict: an unknown key is an error with a typo hint, never ignored.
@@ -33,38 +38,65 @@ const Mode = new t.Type<number, string, unknown>(
 
 const Ownership = { uid: Id, gid: Id };
 
-export const CopyEntry = strictType("copy entry", { source: NonEmptyString, destination: NonEmptyString }, { mode: Mode, ...Ownership });
+const integerIn = (name: string, min: number, max: number) =>
+  t.refinement(t.number, (n) => Number.isInteger(n) && n >= min && n <= max, name);
+
+// A NUL cannot cross execve(2) or a path system call, so no runtime could honour one.
+const AbsolutePath = t.refinement(NonEmptyString, (s) => s.startsWith("/") && !s.includes("\0"), "absolute path (without NUL)");
+
+// How a copy treats what it finds on disk (README, "Copied files"): `modes` keep (the default)
+// or normalise; `owners` set (every copied file gets uid/gid, the default) or keep (numeric owners
+// from disk); `exclude` gitignore-style patterns for paths inside the copied folder.
+const CopyRules = {
+  modes: t.keyof({ keep: null, normalise: null }, "\"keep\" or \"normalise\""),
+  owners: t.keyof({ set: null, keep: null }, "\"set\" or \"keep\""),
+  exclude: t.readonlyArray(NonEmptyString),
+};
+
+export const CopyEntry = strictType("copy entry", { source: NonEmptyString, destination: NonEmptyString }, { mode: Mode, ...Ownership, ...CopyRules });
 export const SymlinkEntry = strictType("symlink entry", { symlink: NonEmptyString, destination: NonEmptyString }, Ownership);
 export const ContentEntry = strictType("content entry", { content: t.string, destination: NonEmptyString }, { mode: Mode, ...Ownership });
 export const DirectoryEntry = strictType("directory entry", { directory: NonEmptyString }, { mode: Mode, ...Ownership });
+
+// `json` is written as canonical JSON (as nixpkgs' writers.writeJSON); `script` as a `#!` line plus
+// the text, mode 0755 (as writeShellScript). Both lower to inline files.
+export const JsonEntry = strictType("json entry", { json: t.unknown, destination: NonEmptyString }, { mode: Mode, ...Ownership });
+export const ScriptEntry = strictType("script entry", { script: t.string, destination: NonEmptyString }, { interpreter: NonEmptyString, mode: Mode, ...Ownership });
 
 export const FileEntry = keyedUnion("file entry", {
   source: CopyEntry,
   symlink: SymlinkEntry,
   content: ContentEntry,
   directory: DirectoryEntry,
+  json: JsonEntry,
+  script: ScriptEntry,
 });
 export type FileEntry = t.TypeOf<typeof FileEntry>;
 
-export const LayerSpec = strictType(
-  "layer",
-  { name: t.refinement(NonEmptyString, (s) => /^[a-z0-9][a-z0-9._-]*$/.test(s), "layer name ([a-z0-9][a-z0-9._-]*)") },
-  { source: NonEmptyString, files: t.readonlyArray(FileEntry), ...Ownership },
-);
+/** The pattern every layer name matches: it becomes part of step names and shell variables. */
+export const LAYER_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+export const LayerName = t.refinement(NonEmptyString, (s) => LAYER_NAME.test(s), "layer name ([a-z0-9][a-z0-9._-]*)");
+
+/** What a layer holds, without its name: shared by inline layers and a layout's `layers` record. */
+export const layerFields = { source: NonEmptyString, files: t.readonlyArray(FileEntry), ...Ownership, ...CopyRules };
+
+export const LayerSpec = strictType("layer", { name: LayerName }, layerFields);
 export type LayerSpec = t.TypeOf<typeof LayerSpec>;
 
 export const SmokeTest = strictType(
   "smoke test",
   { name: NonEmptyString, command: t.readonlyArray(t.string) },
   // `entrypoint` replaces the image's for this test (as `podman run --entrypoint`); `command` is its arguments.
-  { entrypoint: t.readonlyArray(t.string), expectOutput: t.string, expectExitCode: t.number },
+  { entrypoint: t.readonlyArray(t.string), expectOutput: t.string, expectExitCode: integerIn("exit code (integer 0..255)", 0, 255) },
 );
 export type SmokeTest = t.TypeOf<typeof SmokeTest>;
 
-const Port = t.union([t.refinement(t.string, (s) => /^[0-9]{1,5}(\/(tcp|udp|sctp))?$/.test(s), "port \"80\", \"80/tcp\" or \"53/udp\""), t.refinement(t.number, (n) => Number.isInteger(n) && n > 0 && n < 65536, "port number 1..65535")]);
-
-const EnvList = t.readonlyArray(t.refinement(t.string, (s) => /^[^=]+=/.test(s), "\"NAME=value\""));
-const EnvRecord = t.record(t.refinement(t.string, (s) => /^[^=]+$/.test(s), "NAME without ="), t.string);
+// execve(2) passes "NAME=value" strings: a name is not empty and holds no "=", and neither part holds a NUL.
+const EnvList = t.readonlyArray(t.refinement(t.string, (s) => /^[^=\0]+=[^\0]*$/.test(s), "\"NAME=value\" (NAME not empty, no NUL)"));
+const EnvRecord = strictRecord(
+  t.refinement(t.string, (s) => /^[^=\0]+$/.test(s), "NAME (not empty, without = or NUL)"),
+  t.refinement(t.string, (s) => !s.includes("\0"), "value without NUL"),
+);
 
 // Env may be a list of "NAME=value" (the OCI form) or a record; pick the codec by shape for precise errors.
 const arrayOrRecord = <A extends t.Mixed, R extends t.Mixed>(name: string, list: A, record: R) =>
@@ -75,13 +107,23 @@ const arrayOrRecord = <A extends t.Mixed, R extends t.Mixed>(name: string, list:
     (a) => (Array.isArray(a) ? list.encode(a) : record.encode(a)),
   );
 
-export const ImageSpec = strictType(
-  "image spec",
-  {
-    name: t.refinement(NonEmptyString, (s) => /^[a-z0-9]+([._-][a-z0-9]+)*$/.test(s), "image name ([a-z0-9] separated by . _ -)"),
-    layers: t.readonlyArray(LayerSpec),
-  },
-  {
+/** An image's name: the repository part of its reference (`web` in `web:1.0`). */
+export const ImageName = t.refinement(NonEmptyString, (s) => /^[a-z0-9]+([._-][a-z0-9]+)*$/.test(s), "image name ([a-z0-9] separated by . _ -)");
+
+// Fields merged into the manifest as written (seed 000's extraManifest); the rest of a
+// manifest (config, layers, mediaType, schemaVersion) is computed by the build.
+export const ExtraManifest = strictType("extraManifest", {}, { annotations: t.record(t.string, t.string), artifactType: NonEmptyString });
+export type ExtraManifest = t.TypeOf<typeof ExtraManifest>;
+
+const JsonRecord = new t.Type<Readonly<Record<string, unknown>>, Readonly<Record<string, unknown>>, unknown>(
+  "object",
+  (u): u is Readonly<Record<string, unknown>> => typeof u === "object" && u !== null && !Array.isArray(u),
+  (u, c) => (typeof u === "object" && u !== null && !Array.isArray(u) ? t.success(u as Record<string, unknown>) : t.failure(u, c)),
+  t.identity,
+);
+
+/** Every field an image has besides its name and layers: the same in both spec forms. */
+export const imageFields = {
     tag: t.refinement(NonEmptyString, (s) => /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(s), "tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127})"),
     entrypoint: t.readonlyArray(t.string),
     cmd: t.readonlyArray(t.string),
@@ -89,17 +131,26 @@ export const ImageSpec = strictType(
     exposedPorts: t.readonlyArray(Port),
     labels: t.record(t.string, t.string),
     annotations: t.record(t.string, t.string),
-    architecture: NonEmptyString,
+    architecture: Architecture,
     variant: NonEmptyString,
-    os: NonEmptyString,
+    os: Os,
     user: NonEmptyString,
-    workingDir: t.refinement(NonEmptyString, (s) => s.startsWith("/"), "absolute path"),
-    stopSignal: NonEmptyString,
-    volumes: t.readonlyArray(t.refinement(NonEmptyString, (s) => s.startsWith("/"), "absolute path")),
+    workingDir: AbsolutePath,
+    stopSignal: StopSignal,
+    volumes: t.readonlyArray(AbsolutePath),
     author: t.string,
     description: t.string,
     tests: t.readonlyArray(SmokeTest),
-  },
-);
+    // The most layers the image may have, base layers included (see @ocistage/lower's layerBudget).
+    maxLayers: integerIn("layer count (integer ≥ 1)", 1, Number.POSITIVE_INFINITY),
+    // Deep-merged into the image config last (seed 000's extraConfig), e.g. {config: {Env: [...]}}.
+    extraConfig: JsonRecord,
+    extraManifest: ExtraManifest,
+    // Prefixed to every key of `labels` (seed 001: "org.opencontainers.image" makes title a standard label).
+    labelPrefix: NonEmptyString,
+};
+
+// platformProblems checks what needs two fields: the os/architecture pair and the variant.
+export const ImageSpec = withFieldChecks(strictType("image spec", { name: ImageName, layers: t.readonlyArray(LayerSpec) }, imageFields), platformProblems);
 export type ImageSpec = t.TypeOf<typeof ImageSpec>;
 export type ImageSpecInput = t.OutputOf<typeof ImageSpec>;

@@ -1,12 +1,22 @@
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import { ImageSpec } from "./ImageSpec.ts";
+import { LayoutSpec } from "./LayoutSpec.ts";
+import type { Spec } from "./LayoutSpec.ts";
 import { reportDecodeErrors } from "./reportDecodeErrors.ts";
 import type { SpecError } from "./SpecError.ts";
 
-// Decode an already-parsed value; every issue is collected, none stops the others.
-export const decodeSpec = (value: unknown, path: string): E.Either<SpecError, ImageSpec> =>
+const isLayoutForm = (value: unknown): boolean => typeof value === "object" && value !== null && !Array.isArray(value) && "images" in value;
+
+/**
+ * Decode an already-parsed value into a spec of either form: an object with `images` is a
+ * layout (several images), anything else the single-image form. Every issue is collected, each
+ * with its path; none stops the others.
+ */
+export const decodeSpec = (value: unknown, path: string): E.Either<SpecError, Spec> =>
   pipe(
-    ImageSpec.decode(value),
+    isLayoutForm(value)
+      ? pipe(LayoutSpec.decode(value), E.map((layout): Spec => ({ _tag: "Layout", layout })))
+      : pipe(ImageSpec.decode(value), E.map((image): Spec => ({ _tag: "Image", image }))),
     E.mapLeft((errors): SpecError => ({ _tag: "SpecInvalid", path, issues: reportDecodeErrors(errors) })),
   );

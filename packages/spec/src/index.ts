@@ -1,4 +1,5 @@
 export * from "./ImageSpec.ts";
+export * from "./LayoutSpec.ts";
 export * from "./SpecError.ts";
 export * from "./decodeSpec.ts";
 export * from "./loadSpec.ts";

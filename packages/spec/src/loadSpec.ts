@@ -4,13 +4,14 @@ import { pipe } from "fp-ts/lib/function.js";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { bundleTypeScriptSpec } from "./bundleTypeScriptSpec.ts";
 import { decodeSpec } from "./decodeSpec.ts";
-import type { ImageSpec } from "./ImageSpec.ts";
+import type { Spec } from "./LayoutSpec.ts";
 import type { SpecError } from "./SpecError.ts";
 
 // A decoded spec with where it came from: paths inside it are relative to `dir`.
 export interface LoadedSpec {
-  readonly spec: ImageSpec;
+  readonly spec: Spec;
   readonly file: string; // absolute path of the spec file
   readonly dir: string; // absolute folder the spec's relative paths start from
   readonly text: string; // the spec file as written, for the docs' "Source files"
@@ -54,34 +55,21 @@ const parseText = (file: string, text: string): TE.TaskEither<SpecError, unknown
 };
 
 // A `.ts` spec is bundled with esbuild (the `ocistage` import resolves to the builder helpers)
-// and evaluated; its default export is decoded exactly like a JSON spec.
+// and evaluated as a module whose `import.meta` is the spec's own; its default export is decoded
+// exactly like a JSON spec.
 const evaluateTypeScriptSpec = (file: string): TE.TaskEither<SpecError, unknown> =>
-  TE.tryCatch(
-    async () => {
-      const esbuild = await import("esbuild");
-      const result = await esbuild.build({
-        entryPoints: [file],
-        bundle: true,
-        write: false,
-        format: "esm",
-        platform: "node",
-        logLevel: "silent",
-        plugins: [
-          {
-            name: "ocistage-builder",
-            setup(build) {
-              build.onResolve({ filter: /^(ocistage|@ocistage\/spec)$/ }, () => ({ path: "ocistage", namespace: "ocistage" }));
-              build.onLoad({ filter: /.*/, namespace: "ocistage" }, () => ({ contents: "export const ociImage = (spec) => spec;", loader: "js" }));
-            },
-          },
-        ],
-      });
-      const code = result.outputFiles[0]?.text ?? "";
-      const mod = (await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`)) as { default?: unknown };
-      if (mod.default === undefined) throw new Error("the module has no default export (write `export default ociImage({...})`)");
-      return mod.default;
-    },
-    (e): SpecError => ({ _tag: "SpecSyntax", path: file, reason: reason(e) }),
+  pipe(
+    bundleTypeScriptSpec(file),
+    TE.chain((code) =>
+      TE.tryCatch(
+        async () => {
+          const mod = (await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`)) as { default?: unknown };
+          if (mod.default === undefined) throw new Error("the module has no default export (write `export default ociImage({...})`)");
+          return mod.default;
+        },
+        (e): SpecError => ({ _tag: "SpecSyntax", path: file, reason: reason(e) }),
+      ),
+    ),
   );
 
 export const loadSpec = (given: string): TE.TaskEither<SpecError, LoadedSpec> =>

@@ -53,13 +53,13 @@ describe("decoding an image spec", () => {
 
   it("asks for exactly one of source, symlink, content or directory in a file entry", () => {
     expect(issuesOf({ name: "demo", layers: [{ name: "app", files: [{ destination: "/x" }] }] })).toEqual([
-      "layers[0].files[0]: expected file entry with exactly one of source, symlink, content, directory, found none of them",
+      "layers[0].files[0]: expected file entry with exactly one of source, symlink, content, directory, json, script, found none of them",
     ]);
   });
 
   it("reads modes as octal strings so 0755 cannot be mistaken for decimal", () => {
     const ok = decodeSpec({ name: "demo", layers: [{ name: "app", files: [{ content: "x", destination: "/x", mode: "0640" }] }] }, "image.json");
-    expect(E.isRight(ok) && ok.right.layers[0]?.files?.[0]).toMatchObject({ mode: 0o640 });
+    expect(E.isRight(ok) && ok.right._tag === "Image" && ok.right.image.layers[0]?.files?.[0]).toMatchObject({ mode: 0o640 });
     expect(issuesOf({ name: "demo", layers: [{ name: "app", files: [{ content: "x", destination: "/x", mode: 755 }] }] })[0]).toMatch(
       /^layers\[0\]\.files\[0\]\.mode: expected octal mode string/,
     );

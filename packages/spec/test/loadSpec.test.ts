@@ -25,7 +25,7 @@ describe("loading a spec file", () => {
       'import { ociImage } from "ocistage";\nconst shell: string = "/bin/sh";\nexport default ociImage({ name: "demo", layers: [{ name: "app", source: "root" }], entrypoint: [shell] });\n',
     );
     const specs = await Promise.all([json, yaml, ts].map(async (f) => (await loadSpec(f)())));
-    for (const s of specs) expect(s).toMatchObject({ _tag: "Right", right: { spec: { name: "demo", entrypoint: ["/bin/sh"] }, dir } });
+    for (const s of specs) expect(s).toMatchObject({ _tag: "Right", right: { spec: { _tag: "Image", image: { name: "demo", entrypoint: ["/bin/sh"] } }, dir } });
   });
 
   it("finds image.* in a folder", async () => {

@@ -29,6 +29,7 @@ const stepAction: (step: Step) => BuilderAction = matchStep<BuilderAction>({
   TarLayer: (step) => ({ _tag: "Run", step: step.name, tools: step.tools }),
   WriteConfig: (step) => ({ _tag: "Run", step: step.name, tools: step.tools }),
   WriteManifest: (step) => ({ _tag: "Run", step: step.name, tools: step.tools }),
+  WriteImageIndex: (step) => ({ _tag: "Run", step: step.name, tools: step.tools }),
   WriteIndex: (step) => ({ _tag: "Run", step: step.name, tools: step.tools }),
   VerifyBlobs: (step) => ({ _tag: "Run", step: step.name, tools: step.tools }),
   CleanScratch: (step) => ({ _tag: "Run", step: step.name, tools: step.tools }),

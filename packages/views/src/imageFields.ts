@@ -1,52 +1,24 @@
-import type { Json, JsonObject, Program, Step } from "@ocistage/program";
-import { matchStep } from "@ocistage/program";
+import type { Json, JsonObject, Program, StepOf } from "@ocistage/program";
+import { imageTitle } from "@ocistage/program";
 
-// The image's fields as the spec gave them, recovered from the program: the layers from
-// the steps that assemble them, the execution settings from the config step.
-export interface ImageFields {
-  readonly layers: readonly { readonly name: string; readonly entries: number; readonly inputs: readonly string[] }[];
-  readonly config: JsonObject; // the OCI config's `config` object (Entrypoint, Env, …)
-  readonly created?: string;
-  readonly author?: string;
+// An image's fields as the spec gave them, recovered from the program: its layers from the
+// steps that assemble them, the execution settings from its typed config.
+
+export interface LayerFacts {
+  readonly name: string;
+  readonly entries: number;
+  readonly inputs: readonly string[];
 }
-
-type Found = Partial<{ -readonly [K in keyof ImageFields]: ImageFields[K] }>;
 
 const SOURCE_PREFIX = "source:";
 
-const found: (step: Step) => Found = matchStep<Found>({
-  WriteLayoutFile: () => ({}),
-  AssembleRootfs: (step) => ({
-    layers: [{ name: step.layer, entries: step.entries.length, inputs: step.inputs.filter((i) => i.startsWith(SOURCE_PREFIX)).map((i) => i.slice(SOURCE_PREFIX.length)) }],
-  }),
-  TarLayer: () => ({}),
-  WriteConfig: (step) => {
-    const config = step.config["config"];
-    const created = step.config["created"];
-    const author = step.config["author"];
-    return {
-      config: typeof config === "object" && config !== null && !Array.isArray(config) ? (config as JsonObject) : {},
-      ...(typeof created === "string" ? { created } : {}),
-      ...(typeof author === "string" ? { author } : {}),
-    };
-  },
-  WriteManifest: () => ({}),
-  WriteIndex: () => ({}),
-  VerifyBlobs: () => ({}),
-  CleanScratch: () => ({}),
-  ArchiveLayout: () => ({}),
-});
-
-export const imageFields = (program: Program): ImageFields => {
-  const layers: ImageFields["layers"][number][] = [];
-  let fields: Found = {};
-  for (const step of program.steps) {
-    const more = found(step);
-    layers.push(...(more.layers ?? []));
-    fields = { ...fields, ...more };
-  }
-  return { ...fields, layers, config: fields.config ?? {} };
-};
+/** Every layer of the program once, in program order: name, entry count and source inputs. */
+export const layerFacts = (program: Program): readonly LayerFacts[] =>
+  program.steps.flatMap((step) =>
+    step._tag === "AssembleRootfs"
+      ? [{ name: step.layer, entries: step.entries.length, inputs: step.inputs.filter((i) => i.startsWith(SOURCE_PREFIX)).map((i) => i.slice(SOURCE_PREFIX.length)) }]
+      : [],
+  );
 
 // The OCI config's names, in the spec's words.
 const SPEC_NAMES: Readonly<Record<string, string>> = {
@@ -63,10 +35,12 @@ const SPEC_NAMES: Readonly<Record<string, string>> = {
 
 const keysOf = (value: Json): readonly string[] => (typeof value === "object" && value !== null && !Array.isArray(value) ? Object.keys(value) : []);
 
-// One line per field, values as the config holds them (`code` formats a value for the page).
-export const imageFieldLines = (program: Program, code: (text: string) => string): readonly string[] => {
-  const fields = imageFields(program);
-  const { image } = program;
+/** One image's lines, values as its config holds them (`code` formats a value for the page). */
+const linesOf = (program: Program, id: string, code: (text: string) => string): readonly string[] => {
+  const image = program.images.find((i) => i.id === id);
+  const step = program.steps.find((s): s is StepOf<"WriteConfig"> => s._tag === "WriteConfig" && s.image === id);
+  if (image === undefined || step === undefined) return [];
+  const facts = new Map(layerFacts(program).map((l) => [l.name, l] as const));
   const platform = [image.platform.os, image.platform.architecture, ...(image.platform.variant === undefined ? [] : [image.platform.variant])].join("/");
   const configLine = ([key, value]: readonly [string, Json]): string => {
     const name = SPEC_NAMES[key] ?? key;
@@ -75,13 +49,21 @@ export const imageFieldLines = (program: Program, code: (text: string) => string
     if (key === "Env" && Array.isArray(value)) return `${name}: ${value.map((v) => code(String(v))).join(", ")}`;
     return `${name}: ${code(typeof value === "string" ? value : JSON.stringify(value))}`;
   };
+  const tag = image.reference.tag;
+  const { config } = step;
   return [
     `name: ${code(image.name)}`,
-    `tag: ${code(image.tag)}`,
+    `tag: ${tag._tag === "Given" ? code(tag.tag) : "derived from the digest"}`,
     `platform: ${code(platform)}`,
-    `layers: ${fields.layers.map((l) => `${code(l.name)} (${l.entries} ${l.entries === 1 ? "entry" : "entries"})`).join(", ")}`,
-    ...Object.entries(fields.config).map(configLine),
-    ...(fields.author === undefined ? [] : [`author: ${code(fields.author)}`]),
-    ...(fields.created === undefined ? [] : [`created: ${code(fields.created)} (SOURCE_DATE_EPOCH ${program.sourceDateEpoch})`]),
+    `layers: ${image.layers.map((name) => `${code(name)} (${facts.get(name)?.entries ?? 0} ${facts.get(name)?.entries === 1 ? "entry" : "entries"})`).join(", ")}`,
+    ...Object.entries((config.config ?? {}) as JsonObject).map(configLine),
+    ...(config.author === undefined ? [] : [`author: ${code(config.author)}`]),
+    ...(config.created === undefined ? [] : [`created: ${code(config.created)} (SOURCE_DATE_EPOCH ${program.sourceDateEpoch})`]),
   ];
 };
+
+/** The image-fields lines of every image: one group per image, titled by its reference when there are several. */
+export const imageFieldGroups = (program: Program, code: (text: string) => string): readonly { readonly title?: string; readonly lines: readonly string[] }[] =>
+  program.images.length === 1
+    ? [{ lines: linesOf(program, program.images[0]?.id ?? "", code) }]
+    : program.images.map((i) => ({ title: imageTitle(program, i.id), lines: linesOf(program, i.id, code) }));

@@ -12,6 +12,7 @@ export const operationGroup: (step: Step) => OperationGroup = matchStep<Operatio
   TarLayer: () => "layer",
   WriteConfig: () => "metadata",
   WriteManifest: () => "metadata",
+  WriteImageIndex: () => "metadata",
   WriteIndex: () => "layout",
   VerifyBlobs: () => "housekeeping",
   CleanScratch: () => "housekeeping",

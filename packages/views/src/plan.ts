@@ -1,7 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import type { Program, ProgramIssue, Step } from "@ocistage/program";
-import { matchStep } from "@ocistage/program";
+import { matchStep, programTitle, refNameText } from "@ocistage/program";
 import { executionOrder } from "./executionOrder.ts";
 import { stepCommands } from "./stepCommands.ts";
 
@@ -30,6 +30,7 @@ const verbOf: (step: Step) => PlanStep["verb"] = matchStep<PlanStep["verb"]>({
   TarLayer: () => "run",
   WriteConfig: () => "run",
   WriteManifest: () => "run",
+  WriteImageIndex: () => "run",
   WriteIndex: () => "run",
   VerifyBlobs: () => "run",
   CleanScratch: () => "run",
@@ -42,7 +43,9 @@ const summaryOf: (step: Step) => string = matchStep<string>({
   TarLayer: (step) => `tar layer ${step.layer} into a blob (mtime ${step.mtime})`,
   WriteConfig: (step) => `config blob with the diff_ids of ${plural(step.layers.length, "layer")}`,
   WriteManifest: (step) => `manifest blob: config and ${plural(step.layers.length, "layer")}`,
-  WriteIndex: (step) => `index.json naming ${step.manifests.map((m) => `${m.tag} (${m.platform.os}/${m.platform.architecture})`).join(", ")}`,
+  WriteImageIndex: (step) => `image index blob of ${step.group}: ${step.manifests.map((m) => `${m.image} (${m.platform.os}/${m.platform.architecture})`).join(", ")}`,
+  WriteIndex: (step) =>
+    `index.json naming ${step.entries.map((e) => `${refNameText(e.reference)} (${e.target._tag === "Manifest" ? `${e.target.platform.os}/${e.target.platform.architecture}` : "multi-platform"})`).join(", ")}`,
   VerifyBlobs: () => "re-hash every blob against its name",
   CleanScratch: () => "remove the scratch folder",
   ArchiveLayout: (step) => `archive the layout into ${step.archive}`,
@@ -56,7 +59,7 @@ export const plan = (program: Program): E.Either<readonly ProgramIssue[], Plan> 
     E.map((ordered) => {
       const commands = stepCommands(program);
       return {
-        image: `${program.image.name}:${program.image.tag}`,
+        image: programTitle(program),
         steps: ordered.map(
           (step, i): PlanStep => ({
             order: i + 1,

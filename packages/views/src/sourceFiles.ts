@@ -1,5 +1,5 @@
 import type { Program } from "@ocistage/program";
-import { imageFields } from "./imageFields.ts";
+import { layerFacts } from "./imageFields.ts";
 import { bullets, fence, inlineCode } from "./markdown.ts";
 
 const LANGUAGES: Readonly<Record<string, string>> = { ts: "ts", mts: "ts", json: "json", yaml: "yaml", yml: "yaml" };
@@ -10,7 +10,7 @@ const languageOf = (path: string): string => LANGUAGES[path.slice(path.lastIndex
 export const sourceFilesMarkdown = (program: Program): string => {
   const specs = program.sources.filter((s) => s.role === "spec");
   const layersOf = new Map<string, string[]>();
-  for (const layer of imageFields(program).layers)
+  for (const layer of layerFacts(program))
     for (const input of layer.inputs) {
       const list = layersOf.get(input);
       if (list === undefined) layersOf.set(input, [layer.name]);

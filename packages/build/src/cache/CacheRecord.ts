@@ -3,15 +3,17 @@ import * as O from "fp-ts/lib/Option.js";
 // What the build cache remembers, one small JSON file per key.
 //
 // A layer record: the layer tar whose key (layerKey.ts) it is filed under has this digest and
-// size; the blob itself is taken from the previous build DIR points at.
+// size; the blob is taken from the output folder being built, or from `layout`, the folder it
+// was last written to.
 export interface LayerRecord {
   readonly _tag: "Layer";
   readonly digest: string; // "sha256:<64 hex>"
   readonly size: number;
+  readonly layout: string; // absolute
 }
 
 // An archive record: image.oci.tar for the layout whose key (archiveKey.ts) it is filed under
-// is the file with this identity in the previous build. Its bytes are never hashed, so the
+// is the file with this identity (in whichever output folder holds it). Its bytes are never hashed, so the
 // file is recognised by what lstat says: same inode, size and mtime means nobody rewrote it.
 export interface ArchiveRecord {
   readonly _tag: "Archive";
@@ -23,7 +25,7 @@ export interface ArchiveRecord {
 
 export type CacheRecord = LayerRecord | ArchiveRecord;
 
-export const layerRecord = (digest: string, size: number): LayerRecord => ({ _tag: "Layer", digest, size });
+export const layerRecord = (digest: string, size: number, layout: string): LayerRecord => ({ _tag: "Layer", digest, size, layout });
 
 export const archiveRecord = (stat: { readonly size: bigint; readonly dev: bigint; readonly ino: bigint; readonly mtimeNs: bigint }): ArchiveRecord => ({
   _tag: "Archive",
@@ -51,8 +53,8 @@ export const decodeCacheRecord = (text: string): O.Option<CacheRecord> => {
   }
   if (typeof value !== "object" || value === null) return O.none;
   const r = value as Record<string, unknown>;
-  if (r["_tag"] === "Layer" && typeof r["digest"] === "string" && /^sha256:[0-9a-f]{64}$/.test(r["digest"]) && isSize(r["size"]))
-    return O.some(layerRecord(r["digest"], r["size"]));
+  if (r["_tag"] === "Layer" && typeof r["digest"] === "string" && /^sha256:[0-9a-f]{64}$/.test(r["digest"]) && isSize(r["size"]) && typeof r["layout"] === "string")
+    return O.some(layerRecord(r["digest"], r["size"], r["layout"]));
   if (r["_tag"] === "Archive" && isSize(r["size"]) && isDecimal(r["dev"]) && isDecimal(r["ino"]) && isDecimal(r["mtimeNs"]))
     return O.some({ _tag: "Archive", size: r["size"], dev: r["dev"], ino: r["ino"], mtimeNs: r["mtimeNs"] });
   return O.none;

@@ -5,21 +5,20 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { BuildError } from "../BuildError.ts";
 import { reasonOf } from "../BuildError.ts";
-import { linkOrCopy } from "../blobStore.ts";
+import type { LayoutArchiveInput } from "../writeTreeTar.ts";
 import type { BuildCache } from "./buildCache.ts";
 import { readRecord, recordName, writeRecord } from "./buildCache.ts";
 import { archiveRecord, isRecordedArchive } from "./CacheRecord.ts";
 import { archiveKey } from "./archiveKey.ts";
+import type { ArchiveContents } from "./archiveKey.ts";
 
 // Writes the archive and says what each blob hashed to as it went in (file name → hex).
-export type ArchiveWriter = (layout: string, archive: string, epoch: number, at: string) => TE.TaskEither<BuildError, ReadonlyMap<string, string>>;
+export type ArchiveWriter = (input: LayoutArchiveInput) => TE.TaskEither<BuildError, ReadonlyMap<string, string>>;
 
 export interface ArchiveJob {
   readonly cache: O.Option<BuildCache>;
-  readonly layout: string;
-  readonly archive: string; // its name inside the layout
-  readonly epoch: number;
-  readonly at: string;
+  readonly input: LayoutArchiveInput; // `target` is a temporary; the build renames it into place
+  readonly contents: ArchiveContents;
   readonly write: ArchiveWriter;
 }
 
@@ -27,46 +26,43 @@ export interface CachedArchive {
   readonly source: "built" | "reused";
   readonly record: O.Option<string>;
   readonly archived: ReadonlyMap<string, string>; // blobs hashed on the archive's read; none if reused
+  readonly temporary?: string; // the new archive, when built: publishing renames it into place
 }
 
 const io = (at: string, file: string) => (e: unknown): BuildError => ({ _tag: "Io", at, path: file, reason: reasonOf(e) });
 
-// The archive-layout step with the cache: an unchanged layout (same blobs, index.json,
-// oci-layout and epoch) links the previous build's image.oci.tar instead of reading every blob
-// again; a no-op rebuild of a 1 GiB image would otherwise read and write 1 GiB here.
+// The archive-layout step with the cache: when the output folder's image.oci.tar is the file a
+// record made for exactly these contents (same blobs, index.json, oci-layout and epoch), it is
+// kept as it is instead of reading every blob again; a no-op rebuild of a 1 GiB image would
+// otherwise read and write 1 GiB here.
 export const cachedArchive = (job: ArchiveJob): TE.TaskEither<BuildError, CachedArchive> => {
-  const file = path.join(job.layout, job.archive);
-  const written = (): TE.TaskEither<BuildError, ReadonlyMap<string, string>> => job.write(job.layout, job.archive, job.epoch, job.at);
-  if (O.isNone(job.cache)) return pipe(written(), TE.map((archived): CachedArchive => ({ source: "built", record: O.none, archived })));
-  const cache = job.cache.value;
-  const remember = (key: string, source: CachedArchive["source"], archived: ReadonlyMap<string, string>): TE.TaskEither<BuildError, CachedArchive> =>
+  const { input } = job;
+  const current = path.join(input.layout, job.contents.archive);
+  const written = (): TE.TaskEither<BuildError, CachedArchive> =>
     pipe(
-      TE.tryCatch(() => fs.lstat(file, { bigint: true }), io(job.at, file)),
-      TE.chain((stat) => writeRecord(cache, "archive", key, archiveRecord(stat))),
-      TE.map((): CachedArchive => ({ source, record: O.some(recordName("archive", key)), archived })),
+      job.write(input),
+      TE.map((archived): CachedArchive => ({ source: "built", record: O.none, archived, temporary: input.target })),
     );
-  const tryReuse = (key: string): TE.TaskEither<BuildError, boolean> =>
+  if (O.isNone(job.cache)) return written();
+  const cache = job.cache.value;
+  const key = archiveKey(job.contents);
+  const remember = (built: CachedArchive): TE.TaskEither<BuildError, CachedArchive> =>
     pipe(
-      TE.fromTask(readRecord(cache, "archive", key)),
-      TE.chain((found) => {
-        if (O.isNone(found) || found.value._tag !== "Archive" || O.isNone(cache.previous)) return TE.right(false);
-        const record = found.value;
-        const previous = path.join(cache.previous.value, job.archive);
-        return TE.tryCatch(async () => {
-          const stat = await fs.lstat(previous, { bigint: true }).catch(() => undefined);
-          if (stat === undefined || !stat.isFile() || !isRecordedArchive(record, stat)) return false;
-          await linkOrCopy(previous, file);
-          return true;
-        }, io(job.at, file));
-      }),
+      TE.tryCatch(() => fs.lstat(input.target, { bigint: true }), io(input.at, input.target)),
+      TE.chain((stat) => writeRecord(cache, "archive", key, archiveRecord(stat))),
+      TE.map((): CachedArchive => ({ ...built, record: O.some(recordName("archive", key)) })),
     );
   return pipe(
-    archiveKey(job.layout, job.archive, job.epoch, job.at),
-    TE.chain((key) =>
-      pipe(
-        tryReuse(key),
-        TE.chain((reused) => (reused ? remember(key, "reused", new Map()) : pipe(written(), TE.chain((archived) => remember(key, "built", archived))))),
-      ),
+    TE.fromTask(readRecord(cache, "archive", key)),
+    TE.chain((found) =>
+      TE.tryCatch(async () => {
+        if (O.isNone(found) || found.value._tag !== "Archive") return false;
+        const stat = await fs.lstat(current, { bigint: true }).catch(() => undefined);
+        return stat !== undefined && stat.isFile() && isRecordedArchive(found.value, stat);
+      }, io(input.at, current)),
+    ),
+    TE.chain((unchanged) =>
+      unchanged ? TE.right<BuildError, CachedArchive>({ source: "reused", record: O.some(recordName("archive", key)), archived: new Map() }) : pipe(written(), TE.chain(remember)),
     ),
   );
 };

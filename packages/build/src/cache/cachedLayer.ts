@@ -1,6 +1,7 @@
 import * as O from "fp-ts/lib/Option.js";
 import * as TE from "fp-ts/lib/TaskEither.js";
 import { pipe } from "fp-ts/lib/function.js";
+import * as path from "node:path";
 import type { StepOf } from "@ocistage/program";
 import type { BuildError } from "../BuildError.ts";
 import type { TreeNode } from "../LayerTree.ts";
@@ -19,7 +20,8 @@ export type CacheMode = "use" | "verify" | "off";
 
 // Where a layer's blob came from, for --json and the tests.
 // - built: tarred from its inputs (no record, or --no-cache);
-// - reused: its key had a record; the blob was linked from the previous build, no input read;
+// - reused: its key had a record; the blob was in the output folder already, or linked from
+//   the folder the record names, no input read;
 // - verified: --verify-inputs re-read its inputs, the digest was the recorded one, blob linked;
 // - rebuilt: --verify-inputs found the record wrong (an input changed without its size, times
 //   or inode changing) and tarred the layer again.
@@ -65,22 +67,22 @@ export const cachedLayer = (job: LayerJob): TE.TaskEither<BuildError, CachedLaye
       TE.chain((blob) =>
         safeToRecord(inputTimes(nodes), job.statedAtNs)
           ? pipe(
-              writeRecord(cache, "layer", key, layerRecord(blob.digest, blob.size)),
+              writeRecord(cache, "layer", key, layerRecord(blob.digest, blob.size, path.resolve(layout))),
               TE.map((): CachedLayer => ({ blob, source, record: O.some(name) })),
             )
           : TE.right({ blob, source, record: O.none }),
       ),
     );
-  const reuse = (previous: string, blob: StoredBlob, source: LayerSource): TE.TaskEither<BuildError, CachedLayer> =>
+  const reuse = (elsewhere: string, blob: StoredBlob, source: LayerSource): TE.TaskEither<BuildError, CachedLayer> =>
     pipe(
-      reuseBlob(previous, layout, blob, tar.name),
+      reuseBlob([elsewhere], layout, blob, tar.name),
       TE.chain(O.match(() => write("built"), (reused) => TE.right<BuildError, CachedLayer>({ blob: reused, source, record: O.some(name) }))),
     );
   return pipe(
     TE.fromTask(readRecord(cache, "layer", key)),
     TE.chain((found) => {
-      if (O.isNone(found) || found.value._tag !== "Layer" || O.isNone(cache.previous)) return write("built");
-      const previous = cache.previous.value;
+      if (O.isNone(found) || found.value._tag !== "Layer") return write("built");
+      const previous = found.value.layout;
       const recorded: StoredBlob = { digest: found.value.digest, size: found.value.size };
       if (job.mode === "use") return reuse(previous, recorded, "reused");
       return pipe(

@@ -8,10 +8,18 @@ export interface JsonDescriptor {
   readonly size: number;
 }
 
+export interface JsonReference {
+  readonly reference: string;
+  readonly mediaType: string;
+  readonly digest: string;
+  readonly size: number;
+  readonly images: readonly string[];
+}
+
 // What `ocistage build --json` prints.
 export interface BuildJson {
   readonly out: string;
-  readonly tag: string;
+  readonly references: readonly JsonReference[];
   readonly manifest: JsonDescriptor;
   readonly descriptors: readonly JsonDescriptor[];
 }

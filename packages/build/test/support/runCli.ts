@@ -6,9 +6,11 @@ import { runProcess } from "./runProcess.ts";
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 export const CLI_BIN = path.join(REPO_ROOT, "packages/cli/bin/ocistage.mjs");
 export const EXAMPLE_BUSYBOX = path.join(REPO_ROOT, "examples/busybox-shell");
+export const EXAMPLE_LAYOUT = path.join(REPO_ROOT, "examples/layout");
 
-// The environment a CLI run gets: the test's own, without SOURCE_DATE_EPOCH (a developer's
-// shell may set it), plus what the test says.
+// The environment a CLI run gets: the test's own (whose XDG_CACHE_HOME, set by vitest.setup.ts,
+// is the test process's own cache), without SOURCE_DATE_EPOCH (a developer's shell may set it),
+// plus what the test says.
 export const cliEnv = (extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env["SOURCE_DATE_EPOCH"];

@@ -10,12 +10,12 @@ import { loadProgram } from "../loadProgram.ts";
 
 type Build = Extract<Command, { _tag: "Build" }>;
 
-export const defaultOut = (program: Program): string => path.join("out", program.image.name);
+export const defaultOut = (program: Program): string => path.join("out", program.name);
 
 // Build a loaded program; shared by `build` and `test`. The cache is on unless asked otherwise.
-export const buildProgram = (program: Program, sourceRoot: string, out: string, cache: CacheMode = "use"): TE.TaskEither<CliError, BuildResult> =>
+export const buildProgram = (program: Program, sourceRoot: string, out: string, cache: CacheMode = "use", cacheDir?: string): TE.TaskEither<CliError, BuildResult> =>
   pipe(
-    buildImage(program, { sourceRoot, out, cache }),
+    buildImage(program, { sourceRoot, out, cache, ...(cacheDir === undefined ? {} : { cacheDir }) }),
     TE.mapLeft((error): CliError => ({ _tag: isEnvironmentError(error) ? "Environment" : "BadInput", lines: formatBuildError(error) })),
   );
 
@@ -25,13 +25,20 @@ export const cacheModeOf = (command: Pick<Build, "noCache" | "verifyInputs">): C
 // How each layer was obtained ("built", "reused", "verified", "rebuilt"), after its size.
 const layerNotes = (result: BuildResult): ReadonlyMap<string, string> => new Map(result.layers.map((l) => [`layer ${l.layer}`, l.source]));
 
-const render = (program: Program, result: BuildResult, json: boolean): string => {
+// The first line is what index.json names: for one image its manifest digest alone (as the
+// emitted shell script prints it), for several one "DIGEST REFERENCE" line per entry.
+const headline = (result: BuildResult): readonly string[] => {
+  const [only, ...others] = result.references;
+  return only !== undefined && others.length === 0 && only.mediaType === result.manifest.mediaType ? [only.digest] : result.references.map((r) => `${r.digest} ${r.reference}`);
+};
+
+const render = (result: BuildResult, json: boolean): string => {
   const notes = layerNotes(result);
   return json
     ? JSON.stringify(
         {
           out: result.out,
-          tag: program.image.tag,
+          references: result.references,
           manifest: result.manifest,
           descriptors: result.descriptors,
           cache: { layers: result.layers.map((l) => ({ layer: l.layer, digest: l.digest, source: l.source })), archive: result.archive },
@@ -41,9 +48,9 @@ const render = (program: Program, result: BuildResult, json: boolean): string =>
         2,
       )
     : [
-        `${result.manifest.digest}`,
+        ...headline(result),
         ...result.descriptors.map((d) => `  ${d.role.padEnd(20)} ${d.digest}  ${d.size} bytes${notes.has(d.role) ? ` (${notes.get(d.role)})` : ""}`),
-        `wrote ${result.out} (oci:${result.out}:${program.image.tag}) and ${path.join(result.out, "image.oci.tar")}`,
+        `wrote ${result.out} (${result.references.map((r) => `oci:${result.out}:${r.reference}`).join(", ")}) and ${path.join(result.out, "image.oci.tar")}`,
       ].join("\n");
 };
 
@@ -52,8 +59,8 @@ export const buildCommand = (command: Build): TE.TaskEither<CliError, string> =>
     loadProgram(command.spec),
     TE.chain(({ loaded, program }) =>
       pipe(
-        buildProgram(program, loaded.dir, command.out === "" ? defaultOut(program) : command.out, cacheModeOf(command)),
-        TE.map((result) => render(program, result, command.json)),
+        buildProgram(program, loaded.dir, command.out === "" ? defaultOut(program) : command.out, cacheModeOf(command), command.cacheDir),
+        TE.map((result) => render(result, command.json)),
       ),
     ),
   );

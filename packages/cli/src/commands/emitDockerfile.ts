@@ -14,7 +14,7 @@ const render = (program: Program, plan: DockerfilePlan, result: DockerContextRes
   [
     `wrote ${result.dockerfile}`,
     ...result.layers.map((written, i) => `  ${plan.layers[i]?._tag === "AddTar" ? "ADD " : "COPY"} ${written.path} (${written.nodes} entries)`),
-    `build it with: buildah bud --layers -t ${program.image.name}:${program.image.tag} ${result.context}`,
+    `build it with: buildah bud --layers -t ${plan.reference} ${result.context}`,
   ].join("\n");
 
 // `ocistage emit dockerfile SPEC --context DIR`: a Dockerfile and the build context it copies
@@ -24,7 +24,7 @@ export const emitDockerfileCommand = (command: Extract<Command, { _tag: "EmitDoc
     loadProgram(command.spec),
     TE.chain(({ loaded, program }) =>
       pipe(
-        emitDockerfile(program),
+        emitDockerfile(program, command.image),
         E.mapLeft((unsupported): CliError => ({ _tag: "BadInput", lines: unsupported.issues.map(formatDockerfileIssue) })),
         TE.fromEither,
         TE.chain((plan) =>

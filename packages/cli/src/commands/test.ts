@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { BuiltReference } from "@ocistage/build";
 import type { Program, SmokeTest } from "@ocistage/program";
 import type { EvidenceRecord, EvidenceResult } from "@ocistage/views";
 import type { CliError } from "../CliError.ts";
@@ -83,7 +84,7 @@ const withContainersConf = <A>(use: (env: NodeJS.ProcessEnv) => TE.TaskEither<Cl
   );
 
 // Run one smoke test: the image's entrypoint with the test's command as arguments.
-const smokeTest = (image: string, runtime: string, env: NodeJS.ProcessEnv) => (test: SmokeTest): TE.TaskEither<CliError, SmokeResult> =>
+const smokeTest = (imageOf: (test: SmokeTest) => { readonly image: string; readonly platform: readonly string[] }, runtime: string, env: NodeJS.ProcessEnv) => (test: SmokeTest): TE.TaskEither<CliError, SmokeResult> =>
   pipe(
     run(
       "podman",
@@ -94,8 +95,9 @@ const smokeTest = (image: string, runtime: string, env: NodeJS.ProcessEnv) => (t
         "--rm",
         "--quiet",
         "--pull=always",
+        ...imageOf(test).platform,
         ...(test.entrypoint === undefined ? [] : ["--entrypoint", JSON.stringify(test.entrypoint)]),
-        image,
+        imageOf(test).image,
         ...test.command,
       ],
       env,
@@ -149,16 +151,31 @@ const forgetImage = (layout: string, tag: string, env: NodeJS.ProcessEnv): TE.Ta
     TE.orElse(() => TE.right(undefined)),
   );
 
-const runSmokeTests = (program: Program, layout: string, record: string | undefined): TE.TaskEither<CliError, string> => {
+// The `oci:` reference a smoke test runs (its image's entry of index.json) and, where that entry
+// is a multi-platform index, the --platform that picks the test's image.
+const imageOfTest =
+  (program: Program, layout: string, references: readonly BuiltReference[]) =>
+  (test: SmokeTest): { readonly image: string; readonly platform: readonly string[] } => {
+    const id = test.image ?? program.images[0]?.id ?? "";
+    const entry = references.find((r) => r.images.includes(id)) ?? references[0];
+    const platform = program.images.find((i) => i.id === id)?.platform;
+    return {
+      image: `oci:${layout}:${entry?.reference ?? "latest"}`,
+      platform: (entry?.images.length ?? 0) > 1 && platform !== undefined ? ["--platform", `${platform.os}/${platform.architecture}${platform.variant === undefined ? "" : `/${platform.variant}`}`] : [],
+    };
+  };
+
+const runSmokeTests = (program: Program, layout: string, references: readonly BuiltReference[], record: string | undefined): TE.TaskEither<CliError, string> => {
   if (layout.includes(":")) return TE.left({ _tag: "BadInput", lines: [`${layout}: an oci: reference cannot hold a path with ":"; choose another --out`] });
-  const image = `oci:${layout}:${program.image.tag}`;
+  const imageOf = imageOfTest(program, layout, references);
+  const image = [...new Set(program.evidence.map((t) => imageOf(t).image))].join(", ");
   return withContainersConf((env) =>
     pipe(
       runtimeName(env),
       TE.chain((runtime) =>
         pipe(
-          A.sequence(TE.ApplicativeSeq)(program.evidence.map(smokeTest(image, runtime, env))),
-          TE.chainFirst(() => forgetImage(layout, program.image.tag, env)),
+          A.sequence(TE.ApplicativeSeq)(program.evidence.map(smokeTest(imageOf, runtime, env))),
+          TE.chainFirst(() => A.sequence(TE.ApplicativeSeq)(references.map((r) => forgetImage(layout, r.reference, env)))),
           TE.chainFirst((results) => (record === undefined ? TE.right(undefined) : writeRecord(record, results.map(recorded)))),
           TE.chainEitherK((results) => {
             const lines = [
@@ -183,7 +200,7 @@ export const testCommand = (command: Test): TE.TaskEither<CliError, string> =>
       pipe(
         buildProgram(program, loaded.dir, command.out ?? defaultOut(program)),
         TE.chain((result) =>
-          program.evidence.length === 0 ? TE.right("no smoke tests in the spec: nothing to run") : runSmokeTests(program, path.resolve(result.out), command.record),
+          program.evidence.length === 0 ? TE.right("no smoke tests in the spec: nothing to run") : runSmokeTests(program, path.resolve(result.out), result.references, command.record),
         ),
       ),
     ),

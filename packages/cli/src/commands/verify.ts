@@ -1,7 +1,7 @@
 import * as TE from "fp-ts/lib/TaskEither.js";
 import { pipe } from "fp-ts/lib/function.js";
-import { describeLayoutIssue, formatLayoutError, formatLayoutIssue, formatLocation, verifyLayout } from "@ocistage/build";
-import type { LayoutIssue } from "@ocistage/build";
+import { describeLayoutIssue, formatLayoutError, formatLayoutIssue, formatLocation, verifyLayout } from "@ocistage/layout";
+import type { LayoutIssue } from "@ocistage/layout";
 import type { CliError } from "../CliError.ts";
 import type { Command } from "../Command.ts";
 

@@ -19,5 +19,6 @@ export type DockerContextLayer =
 // What `emit dockerfile` writes: the Dockerfile's text and, per layer, what the context holds.
 export interface DockerfilePlan {
   readonly dockerfile: string;
+  readonly reference: string; // what the image is called: `buildah bud -t REFERENCE`
   readonly layers: readonly DockerContextLayer[];
 }

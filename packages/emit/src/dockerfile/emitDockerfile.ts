@@ -1,6 +1,6 @@
 import * as E from "fp-ts/lib/Either.js";
 import type { Program, Step, StepHandlers, StepOf } from "@ocistage/program";
-import { matchStep } from "@ocistage/program";
+import { imageTitle, matchStep } from "@ocistage/program";
 import type { ConfigInstructions } from "./configInstructions.ts";
 import { configInstructions } from "./configInstructions.ts";
 import type { DockerfileIssue } from "./DockerfileIssue.ts";
@@ -24,7 +24,6 @@ interface EmitState {
   readonly mtimes: ReadonlyMap<string, number>;
   readonly layers: readonly string[];
   readonly config?: ConfigInstructions;
-  readonly tag?: string;
   readonly issues: readonly DockerfileIssue[];
 }
 
@@ -32,18 +31,22 @@ type Emit = (state: EmitState) => EmitState;
 
 const same: Emit = (state) => state;
 
-const handlers: StepHandlers<Emit> = {
+// `image`: the id of the one image this Dockerfile builds; the other images' steps add nothing.
+const handlers = (image: string, layers: ReadonlySet<string>): StepHandlers<Emit> => ({
   WriteLayoutFile: () => same,
   AssembleRootfs: (step) => (state) => {
+    if (!layers.has(step.layer)) return state;
     const { carrier, issues } = layerCarrier(step, state.assembled.size);
     return { ...state, assembled: new Map([...state.assembled, [step.layer, { step, carrier }]]), issues: [...state.issues, ...issues] };
   },
   TarLayer: (step) => (state) => ({ ...state, mtimes: new Map([...state.mtimes, [step.layer, step.mtime]]) }),
   WriteConfig: (step) => (state) => {
+    if (step.image !== image) return state;
     const config = configInstructions(step.config);
     return { ...state, layers: step.layers, config, issues: [...state.issues, ...config.issues] };
   },
   WriteManifest: (step) => (state) => {
+    if (step.image !== image) return state;
     const names = Object.keys(step.annotations);
     return names.length === 0
       ? state
@@ -55,15 +58,13 @@ const handlers: StepHandlers<Emit> = {
           ],
         };
   },
-  WriteIndex: (step) => (state) => {
-    const [first, ...more] = step.manifests;
-    const issues = more.length === 0 ? [] : [dockerfileIssue("tag", `expected one image, found ${step.manifests.length} in the index: a Dockerfile builds one`)];
-    return { ...state, ...(first === undefined ? {} : { tag: first.tag }), issues: [...state.issues, ...issues] };
-  },
+  // A multi-platform image's index is the builder's to make (buildah manifest): nothing here.
+  WriteImageIndex: () => same,
+  WriteIndex: () => same,
   VerifyBlobs: () => same,
   CleanScratch: () => same,
   ArchiveLayout: () => same,
-};
+});
 
 const bug = (what: string): never => {
   throw new Error(`bug: ${what}; the program's steps are out of order`);
@@ -103,12 +104,24 @@ const render = (program: Program, reference: string, layers: readonly DockerCont
     "",
   ].join("\n");
 
-export const emitDockerfile = (program: Program): E.Either<DockerfileUnsupported, DockerfilePlan> => {
+/**
+ * The Dockerfile (and its context's layers) of one image of the program: `image` is its id, and
+ * may be left out when the program has one image. A layout of several images without `image`,
+ * or anything a Dockerfile cannot say, is a DockerfileUnsupported naming the spec field.
+ */
+export const emitDockerfile = (program: Program, image?: string): E.Either<DockerfileUnsupported, DockerfilePlan> => {
+  const chosen = image === undefined ? (program.images.length === 1 ? program.images[0] : undefined) : program.images.find((i) => i.id === image);
+  if (chosen === undefined) {
+    const ids = program.images.map((i) => `${i.id} (${imageTitle(program, i.id)})`).join(", ");
+    const message = image === undefined ? `expected one image, found ${program.images.length}: a Dockerfile builds one; pick it with --image ID, one of ${ids}` : `no image with id ${JSON.stringify(image)}; the ids are ${ids}`;
+    return E.left({ _tag: "DockerfileUnsupported", issues: [dockerfileIssue("images", message)] });
+  }
   const initial: EmitState = { assembled: new Map(), mtimes: new Map(), layers: [], issues: [] };
-  const state = program.steps.reduce((acc: EmitState, step: Step) => matchStep(handlers)(step)(acc), initial);
+  const run = matchStep(handlers(chosen.id, new Set(chosen.layers)));
+  const state = program.steps.reduce((acc: EmitState, step: Step) => run(step)(acc), initial);
   if (state.issues.length > 0) return E.left({ _tag: "DockerfileUnsupported", issues: state.issues });
   const config = state.config ?? bug("the program has no write-config step");
   const layers = contextLayers(program, state);
-  const reference = `${program.image.name}:${state.tag ?? program.image.tag}`;
-  return E.right({ dockerfile: render(program, reference, layers, config), layers });
+  const reference = imageTitle(program, chosen.id).replace(/ \(.*\)$/, "").replace(/:<digest>$/, "");
+  return E.right({ dockerfile: render(program, reference, layers, config), reference, layers });
 };

@@ -18,8 +18,11 @@ import { dockerfileIssue } from "./DockerfileIssue.ts";
 // `ADD <layer>.tar /` carries every layer exactly: builders unpack a local tar with each entry's
 // owner and mode, setuid and setgid included (how `FROM scratch` + `ADD rootfs.tar /` base images
 // keep /usr/bin/passwd setuid and /etc/shadow group shadow). It is used when COPY cannot: more
-// than one owner below the root, a setuid or setgid entry, or owners that depend on what a copied
-// folder holds (a Copy owned by someone other than the layer, with entries deeper below it).
+// than one owner below the root, a setuid or setgid entry, owners that depend on what a copied
+// folder holds (a Copy owned by someone other than the layer, with entries deeper below it), a
+// copy that keeps the owners on disk, or one that keeps the modes on disk: a copied file may be
+// setuid or setgid, which only the build sees, and COPY would drop the bit (`modes: normalise`
+// copies have none, so they can go by COPY).
 //
 // Neither carries the image root "/": builders leave it out of every layer. ocistage's `./` entry
 // (0755, the layer's owner) is a tar-level detail; an explicit root mode other than 0755 would be
@@ -62,7 +65,7 @@ const ownersOf = (step: StepOf<"AssembleRootfs">): ReadonlyMap<string, { readonl
     owners.set(ownerText(owner), { owner, paths: [...(owners.get(ownerText(owner))?.paths ?? []), path] });
   };
   // A root Directory entry is only the root; a Copy to the root brings what lies below it.
-  for (const entry of step.entries) if (entry.destination !== "" || entry._tag === "Copy") add(entry.owner, `/${entry.destination}`);
+  for (const entry of step.entries) if ((entry.destination !== "" || entry._tag === "Copy") && entry.owner !== "keep") add(entry.owner, `/${entry.destination}`);
   for (const folder of impliedFolders(step.entries)) add(step.owner, `/${folder}`);
   return owners;
 };
@@ -76,11 +79,22 @@ const setIdEntry = (entries: readonly RootfsEntry[]): string | undefined => {
 // the folders between are the copy's (its owner) or implied (the layer's) depending on what the
 // copied folder holds, which only the build sees.
 const ownerDependsOnSource = (step: StepOf<"AssembleRootfs">): string | undefined => {
-  for (const copy of step.entries.filter((e): e is CopyEntry => e._tag === "Copy" && !sameOwner(e.owner, step.owner))) {
+  for (const copy of step.entries.filter((e): e is CopyEntry => e._tag === "Copy")) {
+    if (copy.owner === "keep" || sameOwner(copy.owner, step.owner)) continue;
     const deeper = step.entries.find((e) => e !== copy && isBelow(e.destination, copy.destination) && parentOf(e.destination) !== copy.destination);
     if (deeper !== undefined)
       return `the owners of the folders between /${copy.destination} and /${deeper.destination} depend on what the copied folder holds (${ownerText(copy.owner)} or ${ownerText(step.owner)})`;
   }
+  return undefined;
+};
+
+// A copy whose owners or modes come from disk: only the tar the build writes says what they are.
+const keptFromDisk = (step: StepOf<"AssembleRootfs">): string | undefined => {
+  const copies = step.entries.filter((e): e is CopyEntry => e._tag === "Copy");
+  const owners = copies.find((c) => c.owner === "keep");
+  if (owners !== undefined) return `${owners.at} keeps the owners its files have on disk (owners: keep), and one COPY gives one owner`;
+  const modes = copies.find((c) => c.modes === "keep");
+  if (modes !== undefined) return `${modes.at} keeps the modes its files have on disk (modes: keep, the default), setuid and setgid included, which COPY drops`;
   return undefined;
 };
 
@@ -97,9 +111,9 @@ export const layerCarrier = (step: StepOf<"AssembleRootfs">, index: number): { r
   const owners = ownersOf(step);
   const mixed =
     owners.size > 1
-      ? `its files and folders have more than one owner (${[...owners].map(([text, { paths }]) => `${text} for ${paths.slice(0, 2).join(", ")}${paths.length > 2 ? ", …" : ""}`).join("; ")}), and one COPY gives one`
+      ? `its files and folders have more than one owner (${[...owners].map(([text, { paths }]) => `${text} for ${paths.slice(0, 2).join(", ")}${paths.length > 2 ? ", …" : ""}`).join("; ")}), and a COPY gives everything it copies the same owner`
       : undefined;
-  const because = mixed ?? setIdEntry(step.entries) ?? ownerDependsOnSource(step);
+  const because = mixed ?? setIdEntry(step.entries) ?? ownerDependsOnSource(step) ?? keptFromDisk(step);
   const owner = [...owners.values()][0]?.owner ?? ROOT;
   return { carrier: because === undefined ? { _tag: "CopyTree", owner } : { _tag: "AddTar", because }, issues };
 };

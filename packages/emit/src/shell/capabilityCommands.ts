@@ -5,12 +5,11 @@ import { shellQuote } from "./shellQuote.ts";
 // File capabilities (security.capability) in the script. The build keeps a copied file's
 // capability and then writes that layer in the pax format (GNU tar --format=posix --xattrs); the
 // program cannot say which layers that is, since only reading the sources tells. So the script
-// looks at run time, with GNU tar itself: copy_in copies extended attributes (cp
-// --preserve=xattr), and a layer's scratch tree with a capability is tarred with the pax flags.
-// Where the script cannot do what the build does it stops, naming the file:
-// - only root can set a capability, so cp fails for anyone else (copy_failed);
-// - chown clears capabilities, so a layer that gives entries owners of their own (the script
-//   chowns its scratch tree) cannot keep one (refuse_capabilities, before the chown).
+// looks at run time, with GNU tar itself: copy_in carries capabilities (copyHelpers.ts: tar
+// --xattrs for a folder, cp --preserve=xattr for a file, set again after a chown, which clears
+// one), and a layer's scratch tree with a capability is tarred with the pax flags. Only root can
+// set a capability, so for anyone else the copy fails, and the script stops naming the file
+// (copy_failed).
 
 // The helpers, defined in the prelude of a script that copies anything.
 export const CAPABILITY_HELPERS = `
@@ -35,32 +34,20 @@ first_capability() {
   capability_path=\${capability_path#* ./}
 }
 
-# copy_failed SOURCE: cp could not copy SOURCE with its extended attributes
+# copy_failed SOURCE: cp or tar could not copy SOURCE with its file capabilities
 copy_failed() {
   source_dir=\${1%/*}
   if first_capability "\${source_dir:-/}" "./\${1##*/}"; then
     die "cannot copy $source_dir/$capability_path with its file capability (security.capability), which ocistage build keeps: only root can set one; run this script as root"
   fi
-  die "cannot copy $1 with its extended attributes (cp said why, above)"
-}
-
-# refuse_capabilities LAYER: before the scratch tree is chown'ed, which clears capabilities
-refuse_capabilities() {
-  if first_capability "$root" .; then
-    die "layer $1: /$capability_path has a file capability (security.capability), which ocistage build keeps; this layer gives entries owners of their own, and the chown that needs would clear it, so this script cannot build the same layer"
-  fi
+  die "cannot copy $1 with its extended attributes (cp or tar said why, above)"
 }`;
 
-// The tar_layer call of a layer: the gnu format, as always; a layer with copies (and one owner)
-// whose scratch tree holds a capability is then tarred again, over it, in the pax format (the
-// build's layerTarFormat). Twice for such a layer only, so other layers' commands stay the same.
+// The tar_layer call of a layer: the gnu format, as always; a layer with copies whose scratch
+// tree holds a capability is then tarred again, over it, in the pax format (the build's
+// layerTarFormat). Twice for such a layer only, so other layers' commands stay the same.
 export const tarLayerCommand = (layer: string, owner: Owner | "keep", mtime: number, rootWord: string, tarFile: string, hasCopies: boolean): string => {
   const tarLayer = (format: "gnu" | "pax"): string => `tar_layer ${shellQuote(layer)} ${gnuTarCreateWords(owner, mtime, rootWord, tarFile, format).join(" ")}`;
-  // Owners kept from the scratch tree: it was chown'ed, after refuse_capabilities made sure
-  // no capability would be lost, so there is none to find.
-  if (!hasCopies || owner === "keep") return tarLayer("gnu");
+  if (!hasCopies) return tarLayer("gnu");
   return [tarLayer("gnu"), `if first_capability ${rootWord} .; then`, `  ${tarLayer("pax")}`, "fi"].join("\n");
 };
-
-// For a layer with copies whose scratch tree is chown'ed: stop on a capability first.
-export const refuseCapabilitiesCommand = (layer: string): string => `refuse_capabilities ${shellQuote(layer)}`;

@@ -7,10 +7,12 @@ import { singleQuote } from "./shellQuote.ts";
 // one `printf '%s'` puts back together, byte for byte what canonicalJson would write.
 export type Slot =
   | { readonly _tag: "Digest"; readonly hexVariable: string } // "sha256:<hex>" in a JSON string
-  | { readonly _tag: "Size"; readonly sizeVariable: string }; // a JSON number
+  | { readonly _tag: "Size"; readonly sizeVariable: string } // a JSON number
+  | { readonly _tag: "Text"; readonly prefix: string; readonly variable: string }; // prefix + the variable's value, in a JSON string (the value needs no escaping)
 
 export const digestSlot = (hexVariable: string): Slot => ({ _tag: "Digest", hexVariable });
 export const sizeSlot = (sizeVariable: string): Slot => ({ _tag: "Size", sizeVariable });
+export const textSlot = (prefix: string, variable: string): Slot => ({ _tag: "Text", prefix, variable });
 
 export type TemplatePart = { readonly _tag: "Text"; readonly text: string } | { readonly _tag: "Variable"; readonly name: string };
 
@@ -23,7 +25,8 @@ export const jsonTemplate = (document: (slot: (s: Slot) => Json) => Json): reado
     const rendered = canonicalJson(
       document((s) => {
         slots.push(s);
-        return s._tag === "Digest" ? `sha256:${placeholder(slots.length - 1)}` : placeholder(slots.length - 1);
+        const here = placeholder(slots.length - 1);
+        return s._tag === "Digest" ? `sha256:${here}` : s._tag === "Text" ? `${s.prefix}${here}` : here;
       }),
     );
     if (rendered.split(prefix).length - 1 !== slots.length) continue;
@@ -34,7 +37,7 @@ export const jsonTemplate = (document: (slot: (s: Slot) => Json) => Json): reado
       if (i % 2 === 0) return piece === "" ? [] : [{ _tag: "Text", text: piece }];
       const s = slots[Number(piece)];
       if (s === undefined) throw new Error(`bug: placeholder ${piece} has no slot`);
-      return [{ _tag: "Variable", name: s._tag === "Digest" ? s.hexVariable : s.sizeVariable }];
+      return [{ _tag: "Variable", name: s._tag === "Digest" ? s.hexVariable : s._tag === "Size" ? s.sizeVariable : s.variable }];
     });
   }
 };

@@ -1,9 +1,10 @@
 import type { Owner, StepOf } from "@ocistage/program";
 
 // Who owns what a layer holds. When every entry has the layer's owner, tar can force it with
-// --owner/--group and nobody needs root; otherwise the scratch tree is chown'ed, which does.
+// --owner/--group and nobody needs root; otherwise (owners of their own, or a copy that keeps the
+// owners on disk) each node of the scratch tree gets its owner, which only root can give.
 export const uniformOwner = (step: StepOf<"AssembleRootfs">): Owner | undefined =>
-  step.entries.every((e) => e.owner.uid === step.owner.uid && e.owner.gid === step.owner.gid) ? step.owner : undefined;
+  step.entries.every((e) => e.owner !== "keep" && e.owner.uid === step.owner.uid && e.owner.gid === step.owner.gid) ? step.owner : undefined;
 
 export const ownerWord = (owner: Owner): string => `${owner.uid}:${owner.gid}`;
 

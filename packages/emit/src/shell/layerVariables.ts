@@ -29,3 +29,22 @@ export const variablesOf = (variables: ReadonlyMap<string, LayerVariables>, laye
   if (found === undefined) throw new Error(`bug: layer ${layer} has no tar step`);
   return found;
 };
+
+// The variables that carry a document's digest and size (a config, a manifest, an image index)
+// to the documents that name it: config_hex / manifest_hex in a program of one image (the names
+// the script always had), else config_<image>_hex and so on, by position if two names would meet.
+export const documentVariables = (program: Program): ReadonlyMap<string, LayerVariables> => {
+  const documents = program.steps.flatMap((s): readonly (readonly [string, string])[] =>
+    s._tag === "WriteConfig" ? [[s.name, `config:${s.image}`]] : s._tag === "WriteManifest" ? [[s.name, `manifest:${s.image}`]] : s._tag === "WriteImageIndex" ? [[s.name, `image_index:${s.group}`]] : [],
+  );
+  const single = program.images.length === 1;
+  const stems = documents.map(([, key]) => {
+    const [role, id] = key.split(":") as [string, string];
+    return single && role !== "image_index" ? role : `${role}_${id.replace(/[^a-z0-9_]/g, "_")}`;
+  });
+  const distinct = new Set(stems).size === stems.length;
+  return new Map(documents.map(([step, key], i) => {
+    const stem = distinct ? stems[i] : `${key.split(":")[0]}_${i + 1}`;
+    return [step, { hex: `${stem}_hex`, size: `${stem}_size` }] as const;
+  }));
+};

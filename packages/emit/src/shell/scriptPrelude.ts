@@ -1,4 +1,6 @@
-import type { Program, StepOf } from "@ocistage/program";
+import type { Platform, Program, StepOf } from "@ocistage/program";
+import { imageTitle, programTitle } from "@ocistage/program";
+import { copyHelpers } from "./copyHelpers.ts";
 import { layersNeedingRoot } from "./layerOwners.ts";
 import { commentText } from "./shellQuote.ts";
 import { isRelativeSource } from "./sourcePath.ts";
@@ -9,6 +11,7 @@ export interface ScriptNeeds {
   readonly sourceRoot: boolean; // some source path is relative
   readonly rootFor: readonly string[]; // layers that mix owners
   readonly hasCopies: boolean;
+  readonly hasExcludes: boolean;
   readonly archive?: string; // the layout archive's name, when the program writes one
 }
 
@@ -20,15 +23,20 @@ export const scriptNeeds = (program: Program): ScriptNeeds => {
     sourceRoot: copies.some((c) => isRelativeSource(c.source)),
     rootFor: layersNeedingRoot(assembles),
     hasCopies: copies.length > 0,
+    hasExcludes: copies.some((c) => c.exclude.length > 0),
     ...(archive === undefined ? {} : { archive: commentText(archive) }),
   };
 };
 
 const header = (program: Program, needs: ScriptNeeds): string => {
-  const { name, tag, platform } = program.image;
-  const os = `${platform.os}/${platform.architecture}${platform.variant === undefined ? "" : `/${platform.variant}`}`;
+  const platformOf = (p: Platform): string => `${p.os}/${p.architecture}${p.variant === undefined ? "" : `/${p.variant}`}`;
+  const [only, ...others] = program.images;
+  const what =
+    only !== undefined && others.length === 0
+      ? `the OCI image ${commentText(programTitle(program))} (${commentText(platformOf(only.platform))})`
+      : `the OCI layout ${commentText(program.name)}: ${program.images.map((i) => commentText(`${imageTitle(program, i.id).replace(/ \(.*\)$/, "")} (${platformOf(i.platform)})`)).join(", ")}`;
   return `#!/bin/sh
-# Builds the OCI image ${commentText(`${name}:${tag}`)} (${commentText(os)}). Written by \`ocistage emit shell\`.
+# Builds ${what}. Written by \`ocistage emit shell\`.
 #
 # It writes byte for byte the blobs, index.json and image.oci.tar that \`ocistage build\` makes
 # from the same spec and inputs, with nothing but a POSIX sh (dash or bash), GNU tar 1.28 or
@@ -106,7 +114,8 @@ fresh() {
   fi
 }
 
-# implied_dir PATH: a folder a destination implies, 0755, unless something made it already
+# implied_dir PATH [OWNER]: a folder a destination implies, 0755 (and OWNER's), unless something
+# made it already
 implied_dir() {
   if is_dir "$1"; then return 0; fi
   if exists "$1"; then
@@ -115,6 +124,7 @@ implied_dir() {
   fi
   mkdir -- "$1"
   chmod 00755 -- "$1"
+  if [ "$#" -gt 1 ]; then chown -h -- "$2" "$1"; fi
 }
 
 # make_dir PATH: a folder the spec names; it may restate a folder a destination implied
@@ -130,33 +140,19 @@ write_text() { fresh "$1" && printf '%s' "$2" > "$1"; }
 ${
   needs.hasCopies
     ? `
-# copy_in SOURCE PATH: a file, symlink or folder as it is: symlinks not followed, hard links
-# kept, extended attributes kept (tar keeps only file capabilities), modes kept for now (owners
-# and modes are set below); a folder merges into a folder that is there already (the root, or
-# one a destination implied)
-copy_in() {
-  exists "$1" || die "the source $1 does not exist"
-  if is_dir "$2"; then
-    is_dir "$1" || die "the source $1 is not a folder, but its destination is one"
-    cp -R -P --preserve=mode,links,xattr -- "$1/." "$2" || copy_failed "$1"
-  else
-    fresh "$2"
-    cp -R -P --preserve=mode,links,xattr -- "$1" "$2" || copy_failed "$1"
-  fi
-}
-${CAPABILITY_HELPERS}
+${copyHelpers(needs.hasExcludes)}${CAPABILITY_HELPERS}
 
-# normalise_modes PATH: the build's rule for copied things: owner bits kept, group and other
-# get the owner's bits without write, no setuid/setgid/sticky; symlinks are left alone
-normalise_modes() {
-  if [ ! -L "$1" ]; then chmod -R ug-s,o-t,go=u,go-w -- "$1"; fi
-}
-
-# refuse_special LAYER TAR: the build copies only files, folders and symlinks
+# refuse_special LAYER TAR: the build copies only files, folders and symlinks, and no name that
+# runtimes read as a whiteout (.wh.*)
 refuse_special() {
   tar --quoting-style=escape -tvf "$2" | while IFS= read -r line; do
     case $line in
-      [bcp]*) die "layer $1: a source holds a FIFO or device file: $line" ;;
+      [bcp]*) die "layer $1: a source holds a FIFO or device file (leave it out with an exclude pattern): $line" ;;
+    esac
+  done
+  tar --quoting-style=escape -tf "$2" | while IFS= read -r line; do
+    case $line in
+      */.wh.*) die "layer $1: a source holds a name starting with .wh., which runtimes read as a whiteout (rename it, or leave it out with an exclude pattern): $line" ;;
     esac
   done
 }
@@ -170,7 +166,6 @@ ${
   needs.rootFor.length > 0
     ? `
 set_owner() { chown -h -- "$1" "$2"; }
-set_owner_tree() { chown -R -h -P -- "$1" "$2"; }
 `
     : ""
 }

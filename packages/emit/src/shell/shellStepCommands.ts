@@ -1,14 +1,15 @@
-import { MediaType } from "@ocistage/oci";
-import type { Json } from "@ocistage/oci";
+import { MediaType, descriptor as ociDescriptor, imageIndex, imageManifest, indexEntry, withDiffIds } from "@ocistage/oci";
+import type { Descriptor, Digest, Json } from "@ocistage/oci";
 import type { Program, StepHandlers, StepOf } from "@ocistage/program";
-import { matchStep } from "@ocistage/program";
+import { DIGEST_TAG_LENGTH, matchStep } from "@ocistage/program";
 import { assembleRootfsCommands, scratchRootWord } from "./assembleRootfsCommands.ts";
 import { gnuTarCreateWords } from "./gnuTarArgs.ts";
 import { tarLayerCommand } from "./capabilityCommands.ts";
-import { digestSlot, jsonTemplate, printfTemplate, sizeSlot } from "./jsonTemplate.ts";
+import { digestSlot, jsonTemplate, printfTemplate, sizeSlot, textSlot } from "./jsonTemplate.ts";
 import type { Slot } from "./jsonTemplate.ts";
 import { uniformOwner } from "./layerOwners.ts";
-import { layerVariables, variablesOf } from "./layerVariables.ts";
+import { documentVariables, layerVariables, variablesOf } from "./layerVariables.ts";
+import type { LayerVariables } from "./layerVariables.ts";
 import { pathWord, shellQuote, singleQuote, suffixWord } from "./shellQuote.ts";
 
 // The store is blobs/sha256 below the output folder.
@@ -17,15 +18,23 @@ const BLOBS = `"$blobs"`;
 const assembleStepOf = (program: Program, layer: string): StepOf<"AssembleRootfs"> | undefined =>
   program.steps.find((s): s is StepOf<"AssembleRootfs"> => s._tag === "AssembleRootfs" && s.layer === layer);
 
+const bug = (what: string): never => {
+  throw new Error(`bug: ${what}; the program's steps are out of order`);
+};
+
 // One handler per step kind: the POSIX sh text that step runs. The helpers they call
 // (put_blob, copy_in, …) are defined once in the script's prelude (scriptPrelude.ts).
 const handlers = (program: Program): StepHandlers<string> => {
   const variables = layerVariables(program);
-  const descriptor = (slot: (s: Slot) => Json, mediaType: string, hex: string, size: string): Json => ({
-    mediaType,
-    digest: slot(digestSlot(hex)),
-    size: slot(sizeSlot(size)),
-  });
+  const documents = documentVariables(program);
+  const documentOf = (step: string): LayerVariables => documents.get(step) ?? bug(`step ${step} writes no document`);
+  const stepOf = (tag: "WriteConfig" | "WriteManifest", image: string): string =>
+    program.steps.find((s) => s._tag === tag && s.image === image)?.name ?? bug(`image ${image} has no ${tag} step`);
+  const configStepOf = (image: string): string => stepOf("WriteConfig", image);
+  const manifestStepOf = (image: string): string => stepOf("WriteManifest", image);
+  // Slots stand for run-time values; the typed constructors see them as a digest and a size.
+  const descriptor = (slot: (s: Slot) => Json, mediaType: string, hex: string, size: string): Descriptor =>
+    ociDescriptor({ mediaType, digest: slot(digestSlot(hex)) as Digest, size: slot(sizeSlot(size)) as unknown as number });
   return {
     WriteLayoutFile: (step) => `printf '%s' ${singleQuote(step.content)} > "$out/oci-layout"`,
     AssembleRootfs: (step) => assembleRootfsCommands(step),
@@ -43,36 +52,59 @@ const handlers = (program: Program): StepHandlers<string> => {
       ].join("\n");
     },
     WriteConfig: (step) => {
-      const parts = jsonTemplate((slot) => ({
-        ...step.config,
-        rootfs: { type: "layers", diff_ids: step.layers.map((layer) => slot(digestSlot(variablesOf(variables, layer).hex))) },
-      }));
-      return [printfTemplate(parts, `"$scratch/config.json"`), `put_blob "$scratch/config.json"`, `config_hex=$blob_hex config_size=$blob_size`].join("\n");
+      const vars = documentOf(step.name);
+      const parts = jsonTemplate((slot) => withDiffIds(step.config, step.layers.map((layer) => slot(digestSlot(variablesOf(variables, layer).hex)) as Digest)));
+      const file = pathWord("scratch", `${step.name.replace(/^write-/, "")}.json`);
+      return [printfTemplate(parts, file), `put_blob ${file}`, `${vars.hex}=$blob_hex ${vars.size}=$blob_size`].join("\n");
     },
     WriteManifest: (step) => {
-      const parts = jsonTemplate((slot) => ({
-        schemaVersion: 2,
-        mediaType: MediaType.imageManifest,
-        config: descriptor(slot, MediaType.imageConfig, "config_hex", "config_size"),
-        layers: step.layers.map(({ layer, mediaType }) => descriptor(slot, mediaType, variablesOf(variables, layer).hex, variablesOf(variables, layer).size)),
-        ...(Object.keys(step.annotations).length === 0 ? {} : { annotations: step.annotations }),
-      }));
-      return [printfTemplate(parts, `"$scratch/manifest.json"`), `put_blob "$scratch/manifest.json"`, `manifest_hex=$blob_hex manifest_size=$blob_size`].join("\n");
+      const vars = documentOf(step.name);
+      const config = documentOf(configStepOf(step.image));
+      const parts = jsonTemplate((slot) =>
+        imageManifest({
+          config: descriptor(slot, MediaType.imageConfig, config.hex, config.size),
+          layers: step.layers.map(({ layer, mediaType }) => descriptor(slot, mediaType, variablesOf(variables, layer).hex, variablesOf(variables, layer).size)),
+          annotations: step.annotations,
+          artifactType: step.artifactType,
+        }),
+      );
+      const file = pathWord("scratch", `${step.name.replace(/^write-/, "")}.json`);
+      return [printfTemplate(parts, file), `put_blob ${file}`, `${vars.hex}=$blob_hex ${vars.size}=$blob_size`].join("\n");
+    },
+    WriteImageIndex: (step) => {
+      const vars = documentOf(step.name);
+      const parts = jsonTemplate((slot) =>
+        imageIndex({
+          manifests: step.manifests.map((m) => {
+            const manifest = documentOf(manifestStepOf(m.image));
+            return indexEntry({ target: descriptor(slot, MediaType.imageManifest, manifest.hex, manifest.size), platform: m.platform });
+          }),
+        }),
+      );
+      const file = pathWord("scratch", `${step.name.replace(/^write-/, "")}.json`);
+      return [printfTemplate(parts, file), `put_blob ${file}`, `${vars.hex}=$blob_hex ${vars.size}=$blob_size`].join("\n");
     },
     WriteIndex: (step) => {
-      const parts = jsonTemplate((slot) => ({
-        schemaVersion: 2,
-        mediaType: MediaType.imageIndex,
-        manifests: step.manifests.map((m) => ({
-          ...(descriptor(slot, MediaType.imageManifest, "manifest_hex", "manifest_size") as Record<string, Json>),
-          annotations: m.annotations,
-          platform: { architecture: m.platform.architecture, os: m.platform.os, ...(m.platform.variant === undefined ? {} : { variant: m.platform.variant }) },
-        })),
-      }));
-      return printfTemplate(parts, `"$out/index.json"`);
+      const targets = step.entries.map(({ target }) => (target._tag === "Manifest" ? { vars: documentOf(manifestStepOf(target.image)), mediaType: MediaType.imageManifest } : { vars: documentOf(`write-image-index-${target.group}`), mediaType: MediaType.imageIndex }));
+      // A digest-derived tag: the first DIGEST_TAG_LENGTH hex digits of what the entry names.
+      const tags = step.entries.flatMap((entry, i) => (entry.reference.tag._tag === "FromDigest" ? [`ref_${i + 1}=\${${targets[i]?.vars.hex}%"\${${targets[i]?.vars.hex}#${"?".repeat(DIGEST_TAG_LENGTH)}}"}`] : []));
+      const parts = jsonTemplate((slot) =>
+        imageIndex({
+          manifests: step.entries.map((entry, i) => {
+            const target = targets[i] ?? bug(`index entry ${i}`);
+            const tag = entry.reference.tag;
+            return indexEntry({
+              target: descriptor(slot, target.mediaType, target.vars.hex, target.vars.size),
+              tag: tag._tag === "Given" ? entry.reference.prefix + tag.tag : (slot(textSlot(entry.reference.prefix, `ref_${i + 1}`)) as string),
+              platform: entry.target._tag === "Manifest" ? entry.target.platform : undefined,
+            });
+          }),
+        }),
+      );
+      return [...tags, printfTemplate(parts, `"$out/index.json"`)].join("\n");
     },
     VerifyBlobs: () => {
-      const expected = [...[...variables.values()].map((v) => v.hex), "config_hex", "manifest_hex"].map((v) => `"$${v}"`);
+      const expected = [...[...variables.values()], ...documents.values()].map((v) => `"$${v.hex}"`);
       return [
         `for blob in ${BLOBS}/*; do`,
         `  check_blob "$blob"`,

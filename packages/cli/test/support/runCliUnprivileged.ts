@@ -1,0 +1,32 @@
+import { spawn } from "node:child_process";
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+import type { ProcessResult } from "../../../build/test/support/runProcess.ts";
+import { REPO_ROOT, cliEnv, runCli } from "../../../build/test/support/runCli.ts";
+
+// Permission errors need a process the kernel checks permissions for; root bypasses them. So,
+// as root, the CLI runs as `nobody` (65534), from a copy of its bundle placed in `dir` (the
+// repository may sit where nobody cannot read it, as under /root); as anyone else it runs as is.
+export const NOBODY = 65534;
+export const isRoot = (): boolean => process.getuid?.() === 0;
+
+/** Prepares `dir` (an empty folder the test owns) and returns a runner for the CLI as an unprivileged user. */
+export const unprivilegedCli = async (dir: string): Promise<(args: readonly string[]) => Promise<ProcessResult>> => {
+  if (!isRoot()) return (args) => runCli(args);
+  const fresh = await runCli(["--version"]); // brings the bundle up to date
+  if (fresh.code !== 0) throw new Error(`the CLI does not start: ${fresh.stderr}`);
+  const bundle = path.join(dir, "ocistage.mjs");
+  await fs.copyFile(path.join(REPO_ROOT, "packages/cli/dist/ocistage.mjs"), bundle);
+  await fs.chmod(dir, 0o755);
+  await fs.chmod(bundle, 0o644);
+  return (args) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [bundle, ...args], { cwd: dir, env: cliEnv(), uid: NOBODY, gid: NOBODY, stdio: ["ignore", "pipe", "pipe"] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+      child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+      child.on("error", reject);
+      child.on("close", (code, signal) => resolve({ code, signal, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+    });
+};
