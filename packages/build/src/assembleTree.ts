@@ -8,7 +8,7 @@ import type { BuildError } from "./BuildError.ts";
 import type { LayerTree, TreeNode } from "./LayerTree.ts";
 import { compareTreeOrder, displayKey, joinKey, keyOfUtf8, parentKey } from "./LayerTree.ts";
 import { SYMLINK_MODE, normaliseMode } from "./normaliseMode.ts";
-import { copiedXattrs } from "./copiedXattrs.ts";
+import { copiedXattrs, hardLinkTo } from "./copiedXattrs.ts";
 import { type Excluded, excludeMatcher } from "./excludeMatcher.ts";
 import { showPath } from "@ocistage/tar";
 
@@ -211,8 +211,7 @@ const copyTree = (copy: Copy): BuildError | undefined => {
     }
     const { disk, shown, key } = found;
     const xattrs = copiedXattrs(disk, found.stat, at, shown);
-    if ("_tag" in xattrs) return xattrs;
-    const error = copy.place({ ...nodeBase(copy, found), ...xattrs, key, data: { _tag: "Directory" } }, { at, copied: shown });
+    const error = "_tag" in xattrs ? xattrs : copy.place({ ...nodeBase(copy, found), ...xattrs, key, data: { _tag: "Directory" } }, { at, copied: shown });
     if (error !== undefined) return error;
     let listing: Buffer[];
     try {
@@ -253,13 +252,8 @@ const copyTree = (copy: Copy): BuildError | undefined => {
   const hardLinks: TreeNode[] = [];
   for (const keys of links.values()) {
     const [first, ...rest] = [...keys].sort(compareTreeOrder);
-    for (const key of rest) {
-      const node = copy.tree.get(key);
-      if (node === undefined || first === undefined) continue;
-      // Extended attributes stay with the first path, as GNU tar writes them.
-      const { xattrs: _keptByTheFirstPath, ...link } = node;
-      hardLinks.push({ ...link, data: { _tag: "HardLink", target: first } });
-    }
+    // `first` is there whenever `rest` has a path
+    for (const node of rest.flatMap((key) => copy.tree.get(key) ?? [])) hardLinks.push(hardLinkTo(node, first as string));
   }
   for (const node of hardLinks) copy.tree.set(node.key, node);
   return undefined;
@@ -287,21 +281,19 @@ const placeLeaf = (copy: Copy, found: Found, links: Map<string, string[]>): Buil
     if (keys === undefined) links.set(inode, [key]);
     else keys.push(key);
   }
-  // A file's capability is read when its layer is tarred (fileCapabilities.ts).
   if (s.isFile()) {
     const identity = { dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs };
     return copy.place({ ...nodeBase(copy, found), key, data: { _tag: "File", from: { _tag: "Disk", path: disk, identity } } }, { at: copy.at, copied: shown });
   }
   if (!s.isSymbolicLink()) return { _tag: "SourceUnsupported", at: copy.at, path: shown, kind: kindOf(s), inside: !found.top };
-  const xattrs = copiedXattrs(disk, s, copy.at, shown);
-  if ("_tag" in xattrs) return xattrs;
   let target: Buffer;
   try {
     target = readlinkSync(disk, { encoding: "buffer" });
   } catch (e) {
     return { _tag: "SourceMissing", at: copy.at, path: shown, reason: errnoReason(e) };
   }
-  return copy.place({ ...nodeBase(copy, found), ...xattrs, mode: SYMLINK_MODE, key, data: { _tag: "Symlink", target } }, { at: copy.at, copied: shown });
+  const xattrs = copiedXattrs(disk, s, copy.at, shown);
+  return "_tag" in xattrs ? xattrs : copy.place({ ...nodeBase(copy, found), ...xattrs, mode: SYMLINK_MODE, key, data: { _tag: "Symlink", target } }, { at: copy.at, copied: shown });
 };
 
 export const orderedNodes = (tree: LayerTree): readonly TreeNode[] => [...tree.values()].sort((a, b) => compareTreeOrder(a.key, b.key));

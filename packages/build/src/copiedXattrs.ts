@@ -21,3 +21,10 @@ export const copiedXattrs = (disk: Buffer, stat: BigIntStats, at: string, shown:
   }
   return read.right.length === 0 ? {} : { xattrs: read.right };
 };
+
+// The node a repeated inode's later path becomes: a hard link to `target` (the inode's first path
+// in tar order), without extended attributes, which stay with the first path as GNU tar writes them.
+export const hardLinkTo = (node: TreeNode, target: string): TreeNode => {
+  const { xattrs: _keptByTheFirstPath, ...link } = node;
+  return { ...link, data: { _tag: "HardLink", target } };
+};
