@@ -97,7 +97,8 @@ export const lower = (spec: Spec, context: LowerContext): E.Either<LowerError, P
       lowered.push({
         id: image.id,
         suffix: oneImage ? "" : `-${image.id}`,
-        config: config.right,
+        config: config.right.config,
+        fieldAt: config.right.fieldAt,
         layers: image.use.layers,
         annotations: { ...image.use.fields.annotations, ...image.use.fields.extraManifest?.annotations },
         ...(image.use.fields.extraManifest?.artifactType === undefined ? {} : { artifactType: image.use.fields.extraManifest.artifactType }),
