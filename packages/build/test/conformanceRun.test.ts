@@ -30,8 +30,7 @@ describe.runIf(requireTools("umoci", "runc") && requireRoot("umoci unpack and ru
   let bundle = "";
   beforeAll(async () => {
     bundle = scratch("bundle");
-    // umoci wants the layout's real folder, not the --out symlink.
-    await runOk("umoci", ["unpack", "--image", `${await fs.realpath(out)}:latest`, bundle]);
+    await runOk("umoci", ["unpack", "--image", `${out}:latest`, bundle]);
   });
 
   test("the unpacked rootfs has the spec's files, modes and links", async () => {

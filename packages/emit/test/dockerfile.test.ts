@@ -203,6 +203,7 @@ describe("what a Dockerfile cannot carry is refused, each reason at its spec fie
   });
 
   // The spec decoder refuses these before lowering; a program is plain data, so the emitter checks too.
+  // A field the program's fieldAt does not place (added here, not by a spec) is named by its OCI path.
   const withConfig = (edit: (config: JsonObject) => JsonObject): Program => {
     const program = programOf(oneFile);
     return { ...program, steps: program.steps.map((s): Step => (s._tag === "WriteConfig" ? { ...s, config: edit(s.config as JsonObject) as unknown as ImageConfigBody } : s)) };
@@ -210,7 +211,7 @@ describe("what a Dockerfile cannot carry is refused, each reason at its spec fie
   const stopSignalFoo = (c: JsonObject): JsonObject => ({ ...c, config: { ...(c["config"] as JsonObject), StopSignal: "SIGFOO" } });
 
   test.each([
-    ["a stop signal builders reject", stopSignalFoo, ["stopSignal"]],
+    ["a stop signal builders reject", stopSignalFoo, ["config.StopSignal"]],
     ["a platform FROM --platform cannot name", (c: JsonObject): JsonObject => ({ ...c, architecture: "amd 64" }), ["architecture"]],
   ] as const)("%s, in a program not lowered from a spec", (_, edit, ats) => {
     expect(atsOf(withConfig(edit))).toEqual(ats);
@@ -220,7 +221,7 @@ describe("what a Dockerfile cannot carry is refused, each reason at its spec fie
     expect(reasonsOf(programOf(image([layer("l", [{ directory: "/", mode: "0700" }])])))).toEqual([
       'layers[0].files[0].mode: expected 0755 for the image root "/", found 0700: builders leave "/" out of every layer, so no Dockerfile carries its mode',
     ]);
-    expect(reasonsOf(withConfig(stopSignalFoo))).toEqual(['stopSignal: expected a signal name (SIGTERM, TERM) or number, found "SIGFOO", which STOPSIGNAL rejects']);
+    expect(reasonsOf(withConfig(stopSignalFoo))).toEqual(['config.StopSignal: expected a signal name (SIGTERM, TERM) or number, found "SIGFOO", which STOPSIGNAL rejects']);
   });
 
   test("a config field the emitter does not know is refused, not dropped", () => {

@@ -64,12 +64,47 @@ const extraConfigIssues = (extra: Readonly<Record<string, unknown>>, at: string)
   return issues;
 };
 
+// The spec field each config field comes from (config.md's names → the spec's).
+const SPEC_FIELD: Readonly<Record<string, string>> = {
+  "config.User": "user",
+  "config.ExposedPorts": "exposedPorts",
+  "config.Env": "env",
+  "config.Entrypoint": "entrypoint",
+  "config.Cmd": "cmd",
+  "config.Volumes": "volumes",
+  "config.WorkingDir": "workingDir",
+  "config.Labels": "labels",
+  "config.StopSignal": "stopSignal",
+  author: "author",
+  architecture: "architecture",
+  os: "os",
+  variant: "variant",
+};
+
+/** A lowered config and, per config field ("config.Env", "author"), the spec path it came from. */
+export interface LoweredConfig {
+  readonly config: ImageConfigBody;
+  readonly fieldAt: Readonly<Record<string, string>>;
+}
+
+// Where each field of `body` came from: the spec's own field, or extraConfig where it set it.
+const fieldsAt = (body: ImageConfigBody, at: string, extra: Readonly<Record<string, unknown>> | undefined): Readonly<Record<string, string>> => {
+  const prefix = at === "" ? "" : `${at}.`;
+  const keys = [...Object.keys(body).filter((k) => k !== "config"), ...Object.keys(body.config ?? {}).map((k) => `config.${k}`)];
+  const fromExtra = (key: string): boolean => {
+    const [top, inner] = key.split(".", 2) as [string, string | undefined];
+    if (extra === undefined || !(top in extra)) return false;
+    return inner === undefined || (isObject(extra[top]) && inner in (extra[top] as Record<string, unknown>));
+  };
+  return Object.fromEntries(keys.map((key) => [key, fromExtra(key) ? `${prefix}extraConfig.${key}` : `${prefix}${SPEC_FIELD[key] ?? key}`]));
+};
+
 /**
  * The OCI image config of one image (image-spec config.md), all but `rootfs`, whose diff_ids are
  * digests known only when layers are tarred. Absent spec fields stay absent; `extraConfig` is
  * deep-merged last and must leave a valid config (errors at `<at>.extraConfig.<field>`).
  */
-export const imageConfig = (fields: ImageFields, layers: readonly string[], epoch: number, at: string): E.Either<readonly SpecIssue[], ImageConfigBody> => {
+export const imageConfig = (fields: ImageFields, layers: readonly string[], epoch: number, at: string): E.Either<readonly SpecIssue[], LoweredConfig> => {
   const created = rfc3339(epoch);
   const execution = containerConfig(fields);
   const body: ImageConfigBody = {
@@ -81,7 +116,7 @@ export const imageConfig = (fields: ImageFields, layers: readonly string[], epoc
     config: execution,
     history: layers.map((layer) => ({ created, created_by: `ocistage tar-layer-${layer}` })),
   };
-  if (fields.extraConfig === undefined) return E.right(body);
+  if (fields.extraConfig === undefined) return E.right({ config: body, fieldAt: fieldsAt(body, at, undefined) });
   const extraAt = `${at === "" ? "" : `${at}.`}extraConfig`;
   const issues = extraConfigIssues(fields.extraConfig, extraAt);
   if (issues.length > 0) return E.left(issues);
@@ -89,5 +124,5 @@ export const imageConfig = (fields: ImageFields, layers: readonly string[], epoc
   const decoded = decodeImageConfig({ ...(merged as object), rootfs: { type: "layers", diff_ids: [] } });
   if (E.isLeft(decoded)) return E.left(decoded.left.problems.map((p) => ({ at: p.path === "" ? extraAt : `${extraAt}.${p.path}`, message: `expected ${p.expected}, found ${p.found}` })));
   const { rootfs: _rootfs, ...rest }: ImageConfig = decoded.right;
-  return E.right(rest);
+  return E.right({ config: rest, fieldAt: fieldsAt(rest, at, fields.extraConfig) });
 };

@@ -10,6 +10,8 @@ import { layoutOf } from "./layoutOf.ts";
 import type { LowerError } from "./LowerError.ts";
 import { layerBudget } from "./layerBudget.ts";
 import { lowerLayerEntries } from "./lowerLayerEntries.ts";
+import { layOn, placeLayer } from "./placeOnLowerLayers.ts";
+import type { Known } from "./placeOnLowerLayers.ts";
 import { layerSteps, tailSteps, writeLayoutStep } from "./steps.ts";
 import type { LoweredGroup, LoweredImage } from "./steps.ts";
 
@@ -35,6 +37,36 @@ const imageIssues = (at: string, fields: ImageFields, layerCount: number): SpecI
   for (const port of new Set(duplicates((fields.exposedPorts ?? []).map(portKey))))
     issues.push({ at: field(at, "exposedPorts"), message: `port ${port} is listed more than once` });
   return issues;
+};
+
+// Lays every image's layers in order (placeOnLowerLayers.ts). A layer two images share must land
+// the same way in both, or it would be two different tars under one name.
+const placeLayers = (
+  images: readonly PlacedImage[],
+  layers: readonly { readonly name: string; readonly entries: readonly RootfsEntry[] }[],
+  definedAt: ReadonlyMap<string, string>,
+): { readonly entries: ReadonlyMap<string, readonly RootfsEntry[]>; readonly issues: readonly SpecIssue[] } => {
+  const entriesOf = new Map(layers.map((l) => [l.name, l.entries] as const));
+  const placed = new Map<string, { readonly entries: readonly RootfsEntry[]; readonly image: string }>();
+  const issues: SpecIssue[] = [];
+  for (const image of images) {
+    let known: ReadonlyMap<string, Known> = new Map();
+    for (const name of image.use.layers) {
+      const base = entriesOf.get(name);
+      if (base === undefined) continue;
+      const here = placeLayer(known, base);
+      issues.push(...here.issues);
+      const earlier = placed.get(name);
+      if (earlier === undefined) placed.set(name, { entries: here.entries, image: image.id });
+      else if (JSON.stringify(earlier.entries) !== JSON.stringify(here.entries))
+        issues.push({
+          at: definedAt.get(name) ?? name,
+          message: `layer "${name}" lands differently on the layers below it in images ${earlier.image} and ${image.id} (a symlink or a folder's mode or owner below differs); give each image a layer of its own`,
+        });
+      known = layOn(known, here.entries);
+    }
+  }
+  return { entries: new Map([...placed].map(([name, p]) => [name, p.entries] as const)), issues };
 };
 
 const evidenceOf = (image: PlacedImage, single: boolean): readonly SmokeTest[] =>
@@ -97,13 +129,17 @@ export const lower = (spec: Spec, context: LowerContext): E.Either<LowerError, P
       lowered.push({
         id: image.id,
         suffix: oneImage ? "" : `-${image.id}`,
-        config: config.right,
+        config: config.right.config,
+        fieldAt: config.right.fieldAt,
         layers: image.use.layers,
         annotations: { ...image.use.fields.annotations, ...image.use.fields.extraManifest?.annotations },
         ...(image.use.fields.extraManifest?.artifactType === undefined ? {} : { artifactType: image.use.fields.extraManifest.artifactType }),
         platform: image.platform,
       });
   }
+  // Each layer as it lands on the layers below it; a layer shared by images must land alike in each.
+  const placedLayers = placeLayers(placed, layers, new Map(plan.layers.map((l) => [l.layer.name, l.at] as const)));
+  issues.push(...placedLayers.issues);
   if (issues.length > 0) return E.left({ _tag: "LowerInvalid", issues });
 
   const byId = new Map(lowered.map((i) => [i.id, i] as const));
@@ -116,7 +152,7 @@ export const lower = (spec: Spec, context: LowerContext): E.Either<LowerError, P
   const referenceOf = new Map(groups.flatMap((g, i) => g.images.map((img) => [img.id, entries[i]?.reference] as const)));
   const steps: Step[] = [
     writeLayoutStep(),
-    ...layers.flatMap((l) => layerSteps(l.name, l.owner, l.entries, epoch)),
+    ...layers.flatMap((l) => layerSteps(l.name, l.owner, placedLayers.entries.get(l.name) ?? l.entries, epoch)),
     ...tailSteps({ layers: layers.map((l) => l.name), images: lowered, groups: loweredGroups, entries }),
   ];
   const inputs = [...new Set(layers.flatMap((l) => l.entries.flatMap((e) => (e._tag === "Copy" ? [e.source] : []))))];

@@ -73,6 +73,7 @@ export interface LoweredImage {
   readonly id: string;
   readonly suffix: string; // "" in a program of one image, "-<id>" otherwise: step and artifact names
   readonly config: ImageConfigBody;
+  readonly fieldAt: Readonly<Record<string, string>>;
   readonly layers: readonly string[];
   readonly annotations: Readonly<Record<string, string>>;
   readonly artifactType?: string;
@@ -104,6 +105,7 @@ export const imageSteps = (image: LoweredImage): readonly Step[] => {
       description: `Render the image config${of === "" ? "" : `${of} (${platformText(image.platform)})`} with each layer's diff_id, as canonical JSON, into a blob.`,
       image: image.id,
       config: image.config,
+      fieldAt: image.fieldAt,
       layers: image.layers,
     },
     {

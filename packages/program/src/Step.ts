@@ -40,6 +40,9 @@ export type Step =
       readonly image: string; // the image's id
       // The whole config but `rootfs`, whose diff_ids (one per layer, in order) are known only at run time.
       readonly config: ImageConfigBody;
+      // Where the spec gave each config field ("config.Env" → "images[0].env"), so an interpreter
+      // that cannot carry a value names the field the user wrote, extraConfig included.
+      readonly fieldAt: Readonly<Record<string, string>>;
       readonly layers: readonly string[];
     })
   | (StepInfo & {

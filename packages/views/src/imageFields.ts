@@ -20,18 +20,9 @@ export const layerFacts = (program: Program): readonly LayerFacts[] =>
       : [],
   );
 
-// The OCI config's names, in the spec's words.
-const SPEC_NAMES: Readonly<Record<string, string>> = {
-  User: "user",
-  ExposedPorts: "exposedPorts",
-  Env: "env",
-  Entrypoint: "entrypoint",
-  Cmd: "cmd",
-  Volumes: "volumes",
-  WorkingDir: "workingDir",
-  Labels: "labels",
-  StopSignal: "stopSignal",
-};
+// A config field named as the spec gave it (WriteConfig.fieldAt), without the image's own
+// prefix ("images[0].env" → "env"); one the program does not place, by its OCI path.
+const specName = (fieldAt: Readonly<Record<string, string>>, key: string): string => (fieldAt[key] ?? key).replace(/^images\[\d+\]\./, "");
 
 const keysOf = (value: Json): readonly string[] => (typeof value === "object" && value !== null && !Array.isArray(value) ? Object.keys(value) : []);
 
@@ -43,7 +34,7 @@ const linesOf = (program: Program, id: string, code: (text: string) => string): 
   const facts = new Map(layerFacts(program).map((l) => [l.name, l] as const));
   const platform = [image.platform.os, image.platform.architecture, ...(image.platform.variant === undefined ? [] : [image.platform.variant])].join("/");
   const configLine = ([key, value]: readonly [string, Json]): string => {
-    const name = SPEC_NAMES[key] ?? key;
+    const name = specName(step.fieldAt, `config.${key}`);
     if (key === "ExposedPorts" || key === "Volumes") return `${name}: ${keysOf(value).map(code).join(", ")}`;
     if (key === "Labels") return `${name}: ${Object.entries(value as JsonObject).map(([k, v]) => code(`${k}=${String(v)}`)).join(", ")}`;
     if (key === "Env" && Array.isArray(value)) return `${name}: ${value.map((v) => code(String(v))).join(", ")}`;

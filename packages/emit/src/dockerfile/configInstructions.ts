@@ -1,4 +1,4 @@
-import type { Json, JsonObject } from "@ocistage/program";
+import type { ImageConfigBody, Json, JsonObject } from "@ocistage/program";
 import type { DockerfileIssue } from "./DockerfileIssue.ts";
 import { dockerfileIssue } from "./DockerfileIssue.ts";
 import { doubleQuoted, jsonArgs, lexedJsonArgs, lexerWord, lineBreakProblem } from "./dockerfileQuote.ts";
@@ -35,17 +35,6 @@ const PLATFORM_PART = /^[A-Za-z0-9_.-]+$/;
 // The execution config keys, in the order their instructions are written.
 const EXECUTION_KEYS = ["Env", "Labels", "ExposedPorts", "Volumes", "User", "WorkingDir", "StopSignal", "Entrypoint", "Cmd"] as const;
 type ExecutionKey = (typeof EXECUTION_KEYS)[number];
-const SPEC_FIELD: Readonly<Record<ExecutionKey, string>> = {
-  Env: "env",
-  Labels: "labels",
-  ExposedPorts: "exposedPorts",
-  Volumes: "volumes",
-  User: "user",
-  WorkingDir: "workingDir",
-  StopSignal: "stopSignal",
-  Entrypoint: "entrypoint",
-  Cmd: "cmd",
-};
 const TOP_KEYS = new Set(["created", "author", "architecture", "os", "variant", "config", "history"]);
 
 type Result = { readonly lines: readonly string[]; readonly issues: readonly DockerfileIssue[] };
@@ -59,16 +48,20 @@ const singleWord = (instruction: string, at: string, value: Json | undefined): R
   return problem === undefined ? ok(`${instruction} ${lexerWord(value)}`) : refuse(at, problem);
 };
 
-const envLines = (value: Json | undefined): Result => {
+// Where the spec gave each config field (`WriteConfig.fieldAt`, keyed "config.Env", "author",
+// "os", …); a field the program does not place is named by its OCI path.
+type FieldAt = (key: string) => string;
+
+const envLines = (value: Json | undefined, atOf: FieldAt): Result => {
   const list = stringList(value);
-  if (list === undefined) return unexpected("env", "a list of NAME=value");
+  if (list === undefined) return unexpected(atOf("config.Env"), "a list of NAME=value");
   const seen = new Set<string>();
   const lines: string[] = [];
   const issues: DockerfileIssue[] = [];
   for (const item of list) {
     const cut = item.indexOf("=");
     const [name, val] = cut < 0 ? [item, ""] : [item.slice(0, cut), item.slice(cut + 1)];
-    const at = fieldPath("env", name);
+    const at = fieldPath(atOf("config.Env"), name);
     const problem = lineBreakProblem(name, "the name") ?? lineBreakProblem(val, "the value") ?? (name === "" ? "expected a name, found an empty one" : undefined);
     if (problem !== undefined) issues.push(dockerfileIssue(at, problem));
     else if (seen.has(name)) issues.push(dockerfileIssue(at, "expected each name once, found it set again: ENV keeps only the last value, the config keeps both"));
@@ -78,12 +71,12 @@ const envLines = (value: Json | undefined): Result => {
   return { lines, issues };
 };
 
-const labelLines = (value: Json | undefined): Result => {
-  if (!isObject(value)) return unexpected("labels", "an object of strings");
+const labelLines = (value: Json | undefined, atOf: FieldAt): Result => {
+  if (!isObject(value)) return unexpected(atOf("config.Labels"), "an object of strings");
   const lines: string[] = [];
   const issues: DockerfileIssue[] = [];
   for (const [name, val] of Object.entries(value)) {
-    const at = fieldPath("labels", name);
+    const at = fieldPath(atOf("config.Labels"), name);
     const problem = !isString(val)
       ? "expected a string value"
       : name === ""
@@ -97,13 +90,13 @@ const labelLines = (value: Json | undefined): Result => {
   return { lines, issues };
 };
 
-const executionLines = (key: ExecutionKey, value: Json | undefined): Result => {
-  const at = SPEC_FIELD[key];
+const executionLines = (key: ExecutionKey, value: Json | undefined, atOf: FieldAt): Result => {
+  const at = atOf(`config.${key}`);
   switch (key) {
     case "Env":
-      return envLines(value);
+      return envLines(value, atOf);
     case "Labels":
-      return labelLines(value);
+      return labelLines(value, atOf);
     case "ExposedPorts": {
       if (!isObject(value)) return unexpected(at, "an object keyed by port");
       const ports = Object.keys(value);
@@ -132,30 +125,37 @@ const executionLines = (key: ExecutionKey, value: Json | undefined): Result => {
   }
 };
 
-const fromLine = (config: JsonObject): Result => {
+const fromLine = (config: JsonObject, atOf: FieldAt): Result => {
   const parts = (["os", "architecture", "variant"] as const).flatMap((key): readonly Result[] => {
     const value = config[key];
     if (value === undefined && key === "variant") return [];
-    if (!isString(value) || !PLATFORM_PART.test(value)) return [refuse(key, `expected letters, digits, ".", "_" or "-" for FROM --platform, found ${JSON.stringify(value ?? null)}`)];
+    if (!isString(value) || !PLATFORM_PART.test(value)) return [refuse(atOf(key), `expected letters, digits, ".", "_" or "-" for FROM --platform, found ${JSON.stringify(value ?? null)}`)];
     return [ok(value)];
   });
   const issues = parts.flatMap((p) => p.issues);
   return issues.length > 0 ? { lines: [], issues } : ok(`FROM --platform=${parts.flatMap((p) => p.lines).join("/")} scratch`);
 };
 
-const maintainerLine = (author: Json | undefined): Result => {
+const maintainerLine = (author: Json | undefined, at: string): Result => {
   if (author === undefined) return ok();
-  if (!isString(author)) return unexpected("author", "a string");
+  if (!isString(author)) return unexpected(at, "a string");
   // MAINTAINER takes the rest of the line verbatim: no quotes, no escapes, ends trimmed.
   const problem =
     lineBreakProblem(author, "the author") ??
     (author.trim() === "" ? "expected some text: MAINTAINER cannot be empty" : undefined) ??
     (author !== author.trim() ? "expected no leading or trailing spaces: MAINTAINER trims them" : undefined) ??
     (author.endsWith("\\") ? 'expected no trailing "\\": it would continue the MAINTAINER line' : undefined);
-  return problem === undefined ? ok(`MAINTAINER ${author}`) : refuse("author", problem);
+  return problem === undefined ? ok(`MAINTAINER ${author}`) : refuse(at, problem);
 };
 
-export const configInstructions = (config: JsonObject): ConfigInstructions => {
+/**
+ * An image's config (its WriteConfig step's typed `config`) as Dockerfile instructions, with
+ * every refusal named at the spec field that gave the value (`fieldAt`, from the same step).
+ */
+export const configInstructions = (typed: ImageConfigBody, fieldAt: Readonly<Record<string, string>>): ConfigInstructions => {
+  // Read as plain JSON: a program is data, and a field this emitter does not know must be refused, not dropped.
+  const config = typed as unknown as JsonObject;
+  const atOf: FieldAt = (key) => fieldAt[key] ?? key;
   const execution = config["config"] ?? {};
   const unknownTop = Object.keys(config)
     .filter((k) => !TOP_KEYS.has(k))
@@ -165,10 +165,10 @@ export const configInstructions = (config: JsonObject): ConfigInstructions => {
         .filter((k) => !(EXECUTION_KEYS as readonly string[]).includes(k))
         .map((k) => refuse(`config.${k}`, "the Dockerfile emitter does not know this config field, so it cannot carry it"))
     : [unexpected("config", "an object")];
-  const from = fromLine(config);
+  const from = fromLine(config, atOf);
   const results: readonly Result[] = [
-    maintainerLine(config["author"]),
-    ...(isObject(execution) ? EXECUTION_KEYS.filter((k) => execution[k] !== undefined).map((k) => executionLines(k, execution[k])) : []),
+    maintainerLine(config["author"], atOf("author")),
+    ...(isObject(execution) ? EXECUTION_KEYS.filter((k) => execution[k] !== undefined).map((k) => executionLines(k, execution[k], atOf)) : []),
     ...unknownTop,
     ...unknownExecution,
   ];

@@ -42,7 +42,7 @@ const handlers = (image: string, layers: ReadonlySet<string>): StepHandlers<Emit
   TarLayer: (step) => (state) => ({ ...state, mtimes: new Map([...state.mtimes, [step.layer, step.mtime]]) }),
   WriteConfig: (step) => (state) => {
     if (step.image !== image) return state;
-    const config = configInstructions(step.config);
+    const config = configInstructions(step.config, step.fieldAt);
     return { ...state, layers: step.layers, config, issues: [...state.issues, ...config.issues] };
   },
   WriteManifest: (step) => (state) => {
