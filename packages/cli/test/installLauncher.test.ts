@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { REPO_ROOT } from "../../build/test/support/runCli.ts";
 import { runProcess } from "../../build/test/support/runProcess.ts";
 import { makeTempDir, removeTempDir } from "../../build/test/support/tempDir.ts";
-import { installLauncher } from "./support/installLauncher.ts";
+import { installLauncher, pathWith } from "./support/installLauncher.ts";
 
 const LAUNCHER = path.join(REPO_ROOT, "packages/cli/bin/ocistage.mjs");
 
@@ -21,7 +21,7 @@ afterAll(() => removeTempDir(work));
 
 // `ocistage --version` by name through a shell, from a folder outside the clone.
 const byName = (binDir: string): Promise<{ readonly code: number | null; readonly stdout: string }> =>
-  runProcess("/bin/sh", ["-c", "ocistage --version"], { cwd: work, env: { ...process.env, PATH: `${binDir}:${process.env["PATH"] ?? ""}` } }).then((r) => ({ code: r.code, stdout: r.stdout }));
+  pathWith(binDir).then((PATH) => runProcess("/bin/sh", ["-c", "ocistage --version"], { cwd: work, env: { ...process.env, PATH } }).then((r) => ({ code: r.code, stdout: r.stdout })));
 
 describe("scripts/install-launcher", () => {
   test("scripts/setup runs it, after the workspace is installed", async () => {
