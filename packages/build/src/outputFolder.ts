@@ -5,6 +5,7 @@ import * as path from "node:path";
 import type { BuildError } from "./BuildError.ts";
 import { reasonOf } from "./BuildError.ts";
 import { blobsDir } from "./blobStore.ts";
+import { makeFolders } from "./makeFolders.ts";
 import { processAlive } from "./processAlive.ts";
 import { TEMPORARY_NAME, temporaryPath } from "./temporaryPath.ts";
 
@@ -75,7 +76,7 @@ export const openOutput = (given: string): TE.TaskEither<BuildError, OutputFolde
       let created = false;
       let empty = false;
       if (stat === undefined) {
-        await fs.mkdir(out, { recursive: true });
+        await makeFolders(out);
         created = true;
       } else if (!stat.isDirectory()) return { _tag: "Left", left: unusable(out, "exists and is not a folder; choose another --out or remove it") };
       else {

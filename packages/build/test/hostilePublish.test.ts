@@ -81,6 +81,12 @@ describe("the output folder", () => {
     expect(await fs.readdir(folder)).toEqual(["notes.txt"]);
   });
 
+  it("below a folder that takes no new entries (/proc) fails as an I/O error instead of retrying forever", async () => {
+    const result = await buildImage(programOfVersion("A"), { sourceRoot: work, out: "/proc/ocistage-nope/out", cacheDir: path.join(work, "cache") })();
+    expect(E.isLeft(result) && isEnvironmentError(result.left)).toBe(true);
+    expect(E.isLeft(result) ? formatBuildError(result.left) : []).toEqual([expect.stringMatching(/^build: \/proc\/ocistage-nope\/out: ENOENT/)]);
+  }, 20_000);
+
   it("refuses a folder another live build is writing, and takes over a dead build's lock", async () => {
     const out = path.join(work, "locked");
     await build(out, "A");

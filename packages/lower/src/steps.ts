@@ -7,6 +7,7 @@ import {
   imageIndexBlob,
   layerBlob,
   manifestBlob,
+  platformText,
   refNameText,
   rootfsScratch,
   sourceArtifact,
@@ -86,7 +87,6 @@ export interface LoweredGroup {
   readonly images: readonly LoweredImage[];
 }
 
-const platformText = (p: Platform): string => `${p.os}/${p.architecture}${p.variant === undefined ? "" : `/${p.variant}`}`;
 
 /** The config and manifest steps of one image. */
 export const imageSteps = (image: LoweredImage): readonly Step[] => {

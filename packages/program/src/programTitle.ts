@@ -1,5 +1,9 @@
 import type { Program } from "./Program.ts";
+import type { Platform } from "./Step.ts";
 import { refNameText } from "./RefName.ts";
+
+/** A platform as views print it: `os/architecture[/variant]`. */
+export const platformText = (p: Platform): string => `${p.os}/${p.architecture}${p.variant === undefined ? "" : `/${p.variant}`}`;
 
 /** How views title a program: `name:tag` for one image, the layout's name for several. */
 export const programTitle = (program: Program): string => {
@@ -15,6 +19,5 @@ export const imageTitle = (program: Program, id: string): string => {
   if (image === undefined) return id;
   const ref = image.reference.prefix === "" ? `${image.name}:${refNameText(image.reference)}` : refNameText(image.reference);
   const shared = program.images.filter((i) => refNameText(i.reference) === refNameText(image.reference) && i.reference.prefix === image.reference.prefix).length > 1;
-  const p = image.platform;
-  return shared ? `${ref} (${p.os}/${p.architecture}${p.variant === undefined ? "" : `/${p.variant}`})` : ref;
+  return shared ? `${ref} (${platformText(image.platform)})` : ref;
 };

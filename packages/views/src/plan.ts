@@ -1,7 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import type { Program, ProgramIssue, Step } from "@ocistage/program";
-import { matchStep, programTitle, refNameText } from "@ocistage/program";
+import { matchStep, platformText, programTitle, refNameText } from "@ocistage/program";
 import { executionOrder } from "./executionOrder.ts";
 import { stepCommands } from "./stepCommands.ts";
 
@@ -43,9 +43,9 @@ const summaryOf: (step: Step) => string = matchStep<string>({
   TarLayer: (step) => `tar layer ${step.layer} into a blob (mtime ${step.mtime})`,
   WriteConfig: (step) => `config blob with the diff_ids of ${plural(step.layers.length, "layer")}`,
   WriteManifest: (step) => `manifest blob: config and ${plural(step.layers.length, "layer")}`,
-  WriteImageIndex: (step) => `image index blob of ${step.group}: ${step.manifests.map((m) => `${m.image} (${m.platform.os}/${m.platform.architecture})`).join(", ")}`,
+  WriteImageIndex: (step) => `image index blob of ${step.group}: ${step.manifests.map((m) => `${m.image} (${platformText(m.platform)})`).join(", ")}`,
   WriteIndex: (step) =>
-    `index.json naming ${step.entries.map((e) => `${refNameText(e.reference)} (${e.target._tag === "Manifest" ? `${e.target.platform.os}/${e.target.platform.architecture}` : "multi-platform"})`).join(", ")}`,
+    `index.json naming ${step.entries.map((e) => `${refNameText(e.reference)} (${e.target._tag === "Manifest" ? platformText(e.target.platform) : "multi-platform"})`).join(", ")}`,
   VerifyBlobs: () => "re-hash every blob against its name",
   CleanScratch: () => "remove the scratch folder",
   ArchiveLayout: (step) => `archive the layout into ${step.archive}`,

@@ -6,6 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { BuildError } from "../BuildError.ts";
 import { reasonOf } from "../BuildError.ts";
+import { makeFolders } from "../makeFolders.ts";
 import type { CacheRecord } from "./CacheRecord.ts";
 import { decodeCacheRecord } from "./CacheRecord.ts";
 
@@ -46,7 +47,7 @@ export const writeRecord = (cache: BuildCache, kind: RecordKind, key: string, re
   const temporary = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   return TE.tryCatch(
     async () => {
-      await fs.mkdir(path.dirname(file), { recursive: true });
+      await makeFolders(path.dirname(file));
       await fs.writeFile(temporary, JSON.stringify(record));
       await fs.rename(temporary, file);
     },

@@ -1,5 +1,5 @@
-import type { Platform, Program, StepOf } from "@ocistage/program";
-import { imageTitle, programTitle } from "@ocistage/program";
+import type { Program, StepOf } from "@ocistage/program";
+import { imageTitle, platformText, programTitle } from "@ocistage/program";
 import { copyHelpers } from "./copyHelpers.ts";
 import { layersNeedingRoot } from "./layerOwners.ts";
 import { commentText } from "./shellQuote.ts";
@@ -29,12 +29,11 @@ export const scriptNeeds = (program: Program): ScriptNeeds => {
 };
 
 const header = (program: Program, needs: ScriptNeeds): string => {
-  const platformOf = (p: Platform): string => `${p.os}/${p.architecture}${p.variant === undefined ? "" : `/${p.variant}`}`;
   const [only, ...others] = program.images;
   const what =
     only !== undefined && others.length === 0
-      ? `the OCI image ${commentText(programTitle(program))} (${commentText(platformOf(only.platform))})`
-      : `the OCI layout ${commentText(program.name)}: ${program.images.map((i) => commentText(`${imageTitle(program, i.id).replace(/ \(.*\)$/, "")} (${platformOf(i.platform)})`)).join(", ")}`;
+      ? `the OCI image ${commentText(programTitle(program))} (${commentText(platformText(only.platform))})`
+      : `the OCI layout ${commentText(program.name)}: ${program.images.map((i) => commentText(`${imageTitle(program, i.id).replace(/ \(.*\)$/, "")} (${platformText(i.platform)})`)).join(", ")}`;
   return `#!/bin/sh
 # Builds ${what}. Written by \`ocistage emit shell\`.
 #
