@@ -10,6 +10,15 @@ import { REPO_ROOT, cliEnv, runCli } from "../../../build/test/support/runCli.ts
 export const NOBODY = 65534;
 export const isRoot = (): boolean => process.getuid?.() === 0;
 
+// Folders 0755, files 0644 (0755 if executable): readable by anyone.
+const allowReading = async (at: string): Promise<void> => {
+  const stat = await fs.lstat(at);
+  if (stat.isDirectory()) {
+    await fs.chmod(at, 0o755);
+    for (const name of await fs.readdir(at)) await allowReading(path.join(at, name));
+  } else if (stat.isFile()) await fs.chmod(at, stat.mode & 0o111 ? 0o755 : 0o644);
+};
+
 /** Prepares `dir` (an empty folder the test owns) and returns a runner for the CLI as an unprivileged user. */
 export const unprivilegedCli = async (dir: string): Promise<(args: readonly string[]) => Promise<ProcessResult>> => {
   if (!isRoot()) return (args) => runCli(args);
@@ -17,8 +26,11 @@ export const unprivilegedCli = async (dir: string): Promise<(args: readonly stri
   if (fresh.code !== 0) throw new Error(`the CLI does not start: ${fresh.stderr}`);
   const bundle = path.join(dir, "ocistage.mjs");
   await fs.copyFile(path.join(REPO_ROOT, "packages/cli/dist/ocistage.mjs"), bundle);
+  // The bundle leaves native packages out (fs-xattr): a copy of each beside it, for `nobody` to read.
+  await fs.cp(await fs.realpath(path.join(REPO_ROOT, "packages/cli/node_modules/fs-xattr")), path.join(dir, "node_modules", "fs-xattr"), { recursive: true });
   await fs.chmod(dir, 0o755);
   await fs.chmod(bundle, 0o644);
+  await allowReading(path.join(dir, "node_modules"));
   return (args) =>
     new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [bundle, ...args], { cwd: dir, env: cliEnv(), uid: NOBODY, gid: NOBODY, stdio: ["ignore", "pipe", "pipe"] });
