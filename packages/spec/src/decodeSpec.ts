@@ -1,12 +1,16 @@
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
+import { closestName } from "./closestName.ts";
 import { ImageSpec } from "./ImageSpec.ts";
 import { LayoutSpec } from "./LayoutSpec.ts";
 import type { Spec } from "./LayoutSpec.ts";
 import { reportDecodeErrors } from "./reportDecodeErrors.ts";
 import type { SpecError } from "./SpecError.ts";
 
-const isLayoutForm = (value: unknown): boolean => typeof value === "object" && value !== null && !Array.isArray(value) && "images" in value;
+// An object with `images` (or a near miss, `imagess`, which the layout form then reports with a
+// "did you mean" hint, rather than the single-image form's errors about a missing `name`).
+const isLayoutForm = (value: unknown): boolean =>
+  typeof value === "object" && value !== null && !Array.isArray(value) && ("images" in value || (!("name" in value) && Object.keys(value).some((k) => closestName(k, ["images"]) !== undefined)));
 
 /**
  * Decode an already-parsed value into a spec of either form: an object with `images` is a

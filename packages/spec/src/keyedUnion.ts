@@ -1,4 +1,5 @@
 import * as t from "io-ts";
+import { closestName } from "./closestName.ts";
 
 // A union whose member is chosen by which key an object carries (`source`, `symlink`, ...),
 // so a mistake inside one member is reported against that member alone, not against all of them.
@@ -17,7 +18,9 @@ export const keyedUnion = <M extends Record<string, t.Mixed>>(
       const member = only === undefined ? undefined : members[only];
       if (member === undefined) {
         const found = present.length === 0 ? "none of them" : present.join(" and ");
-        return t.failure(u, c, `expected ${name} with exactly one of ${keys.join(", ")}, found ${found}`);
+        // A near miss (`sorce`) says which key it likely meant.
+        const guess = present.length === 0 ? Object.keys(u).flatMap((k) => { const near = closestName(k, keys); return near === undefined ? [] : [`${k}: did you mean "${near}"?`]; })[0] : undefined;
+        return t.failure(u, c, `expected ${name} with exactly one of ${keys.join(", ")}, found ${found}${guess === undefined ? "" : ` (${guess})`}`);
       }
       return member.validate(u, c);
     },

@@ -68,4 +68,14 @@ describe("decoding an image spec", () => {
   it("rejects a value that is not an object at all", () => {
     expect(issuesOf(["not", "a", "spec"])).toEqual(['expected image spec (an object), found an array of 3']);
   });
+
+  it("hints at the key a near miss meant: a file entry's kind, a layout's images", () => {
+    expect(issuesOf({ name: "demo", layers: [{ name: "app", files: [{ sorce: "x", destination: "/x" }] }] })).toEqual([
+      'layers[0].files[0]: expected file entry with exactly one of source, symlink, content, directory, json, script, found none of them (sorce: did you mean "source"?)',
+    ]);
+    expect(issuesOf({ layers: {}, imagess: [] })).toEqual([
+      "images: expected ReadonlyArray<image>, found nothing",
+      'imagess: unknown field (did you mean "images"?); known fields: images, name, description, layers',
+    ]);
+  });
 });
