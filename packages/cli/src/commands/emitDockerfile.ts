@@ -14,7 +14,7 @@ const render = (program: Program, plan: DockerfilePlan, result: DockerContextRes
   [
     `wrote ${result.dockerfile}`,
     ...result.layers.map((written, i) => `  ${plan.layers[i]?._tag === "AddTar" ? "ADD " : "COPY"} ${written.path} (${written.nodes} entries)`),
-    `build it with: buildah bud --layers -t ${plan.reference} ${result.context}`,
+    `build it with: buildah bud --layers --timestamp ${program.sourceDateEpoch} -t ${plan.reference} ${result.context}`,
   ].join("\n");
 
 // `ocistage emit dockerfile SPEC --context DIR`: a Dockerfile and the build context it copies
