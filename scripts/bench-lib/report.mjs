@@ -134,7 +134,7 @@ ${["small", "many", "big", "ten", "wide"].map((t) => table(results, t)).join("\n
   once, writes 2 GiB and hashes 2 GiB.
 - **ocistage build (no-op rebuild)**: DIR holds the previous build and nothing changed. Every
   input is lstat'ed (that is the cache key), no file's data is read, the layer blobs and
-  \`image.oci.tar\` are hard-linked from the previous build.
+  \`image.oci.tar\` are kept in DIR as they are.
 - **--verify-inputs**: the same no-op, but every input is read and hashed again (the tar is
   hashed, not written; a blob is written only if its digest is not the recorded one).
 - **one file changed**: 32 bytes of one file of layer5 are overwritten before each run; the
