@@ -3,7 +3,7 @@ import { lstatSync, readdirSync, readlinkSync, statSync } from "node:fs";
 import type { BigIntStats } from "node:fs";
 import * as path from "node:path";
 import type { RootfsEntry, StepOf } from "@ocistage/program";
-import { DEFAULT_DIR_MODE } from "@ocistage/program";
+import { DEFAULT_DIR_MODE, WHITEOUT_MODE, opaquePath, whiteoutPath } from "@ocistage/program";
 import type { BuildError } from "./BuildError.ts";
 import type { LayerTree, TreeNode } from "./LayerTree.ts";
 import { compareTreeOrder, displayKey, joinKey, keyOfUtf8, parentKey } from "./LayerTree.ts";
@@ -34,8 +34,8 @@ const errnoReason = (e: unknown): string => {
 
 // How messages name a spec entry: where the spec gave it (`layers[0].files[2]`), without the
 // field that says its kind; a copied file is named by its path and the entry that copied it.
-const entryPath = (entry: RootfsEntry): string => entry.at.replace(/\.(source|symlink|content|directory)$/, "");
-const destinationField = (entry: RootfsEntry): string => `${entryPath(entry)}.${entry._tag === "Directory" ? "directory" : "destination"}`;
+const entryPath = (entry: RootfsEntry): string => entry.at.replace(/\.(source|symlink|content|directory|whiteout|json|script)$/, "");
+const destinationField = (entry: RootfsEntry): string => `${entryPath(entry)}.${entry._tag === "Directory" ? "directory" : entry._tag === "Whiteout" ? "whiteout" : "destination"}`;
 const copiedOrigin = (shown: string, entry: CopyEntry): string => `${shown} (copied by ${entry.at})`;
 
 const describeNode = (node: TreeNode): string => {
@@ -112,14 +112,23 @@ export const assembleTree = (step: Assemble, sourceRoot: string): TE.TaskEither<
     const error =
       entry._tag === "Copy"
         ? copyTree({ entry, at: `${step.name} ${entry.at}`, sourceRoot, place, tree, excluded: excludeMatcher(entry.exclude) })
-        : place(entryNode(entry, keyOfUtf8(entry.destination), origin), by);
+        : entryNodes(entry, origin).reduce<BuildError | undefined>((failed, node) => failed ?? place(node, by), undefined);
     if (error !== undefined) return { _tag: "Left", left: error };
   }
   return { _tag: "Right", right: tree };
 };
 
-// An entry the spec spells out (not a copy) as a node.
-const entryNode = (entry: Exclude<RootfsEntry, CopyEntry>, key: string, origin: string): TreeNode => {
+// Whiteout files are empty regular files (image-spec layer.md, "Whiteouts"), root's.
+const whiteoutNode = (key: string, origin: string): TreeNode => ({ key, data: { _tag: "File", from: { _tag: "Inline", bytes: new Uint8Array(0) } }, mode: WHITEOUT_MODE, uid: 0, gid: 0, origin });
+
+// An entry the spec spells out (not a copy) as its nodes: one, or an opaque folder and its marker.
+const entryNodes = (entry: Exclude<RootfsEntry, CopyEntry>, origin: string): readonly TreeNode[] => {
+  if (entry._tag === "Whiteout") return [whiteoutNode(keyOfUtf8(whiteoutPath(entry.destination)), origin)];
+  const node = entryNode(entry, keyOfUtf8(entry.destination), origin);
+  return entry._tag === "Directory" && entry.opaque === true ? [node, whiteoutNode(keyOfUtf8(opaquePath(entry.destination)), origin)] : [node];
+};
+
+const entryNode = (entry: Exclude<RootfsEntry, CopyEntry | { readonly _tag: "Whiteout" }>, key: string, origin: string): TreeNode => {
   const { uid, gid } = entry.owner;
   switch (entry._tag) {
     case "Symlink":

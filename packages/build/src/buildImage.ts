@@ -26,6 +26,7 @@ import { outputOutsideSources } from "./outputOutsideSources.ts";
 import type { OutputFolder } from "./outputFolder.ts";
 import { abandonOutput, openOutput, publishOutput } from "./outputFolder.ts";
 import { temporaryPath } from "./temporaryPath.ts";
+import { importBase } from "./importBase.ts";
 import { writeLayoutArchive, writeLayerTar } from "./writeTreeTar.ts";
 
 export interface BuildOptions {
@@ -104,6 +105,7 @@ interface BuildState {
   readonly configs: ReadonlyMap<string, StoredBlob>; // by image id
   readonly manifests: ReadonlyMap<string, StoredBlob>; // by image id
   readonly imageIndexes: ReadonlyMap<string, StoredBlob>; // by group id
+  readonly bases: ReadonlyMap<string, readonly StoredBlob[]>; // by import step name: the base's layer blobs
   // index.json is written to a temporary and put in place last, after the archive.
   readonly index?: { readonly bytes: Uint8Array; readonly temporary: string; readonly references: readonly BuiltReference[] };
   readonly verify: boolean; // the program has a verify-blobs step
@@ -178,6 +180,18 @@ const stepRunner = (x: Execution, dir: string): StepHandlers<(state: BuildState)
       TE.map(() => state),
     );
   },
+  ImportBase: (step) => (state) =>
+    pipe(
+      timed(x, step.name, importBase(step, x.options.sourceRoot, dir)),
+      TE.map(({ blobs, copied }) => {
+        for (const blob of blobs) {
+          const hex = blobHex(blob.digest);
+          if (copied.has(blob.digest)) x.origins.set(hex, { _tag: "Written" });
+          else if (x.origins.get(hex)?._tag !== "Written") x.origins.set(hex, { _tag: "Reused", size: blob.size });
+        }
+        return { ...state, bases: new Map([...state.bases, [step.name, blobs]]) };
+      }),
+    ),
   // Nothing is read yet: the tar-layer step's job assembles the tree when it starts.
   AssembleRootfs: (step) => (state) => TE.right({ ...state, assembles: new Map([...state.assembles, [step.layer, step]]) }),
   TarLayer: (step) => (state) => {
@@ -197,7 +211,10 @@ const stepRunner = (x: Execution, dir: string): StepHandlers<(state: BuildState)
     pipe(
       awaitLayers(state),
       TE.chain((settled) => {
-        const diffIds = step.layers.map((layer) => need(settled.layers.get(layer), `layer ${layer}`).blob.digest as Digest);
+        const diffIds = [
+          ...(step.base?.layers ?? []).map((l) => l.diffId as Digest),
+          ...step.layers.map((layer) => need(settled.layers.get(layer), `layer ${layer}`).blob.digest as Digest),
+        ];
         const config = withDiffIds(step.config, diffIds);
         return pipe(
           putBlobBytes(dir, canonicalJsonBytes(config), step.name),
@@ -211,7 +228,10 @@ const stepRunner = (x: Execution, dir: string): StepHandlers<(state: BuildState)
       TE.chain((settled) => {
         const manifest = imageManifest({
           config: descriptorOf(MediaType.imageConfig, need(settled.configs.get(step.image), `the config of ${step.image}`)),
-          layers: step.layers.map(({ layer, mediaType }) => descriptorOf(mediaType, need(settled.layers.get(layer), `layer ${layer}`).blob)),
+          layers: [
+            ...(step.base?.layers ?? []).map((l) => descriptorOf(l.mediaType, { digest: l.digest, size: l.size })),
+            ...step.layers.map(({ layer, mediaType }) => descriptorOf(mediaType, need(settled.layers.get(layer), `layer ${layer}`).blob)),
+          ],
           annotations: step.annotations,
           artifactType: step.artifactType,
         });
@@ -289,7 +309,7 @@ const imagesOfGroup = (program: Program, group: string): readonly string[] =>
 // Every blob the new index.json reaches (hex → size): layers, configs, manifests, image indexes.
 const referencedBlobs = (state: BuildState): ReadonlyMap<string, number> =>
   new Map(
-    [...[...state.layers.values()].map((l) => l.blob), ...state.configs.values(), ...state.manifests.values(), ...state.imageIndexes.values()].map((b) => [blobHex(b.digest), b.size] as const),
+    [...[...state.layers.values()].map((l) => l.blob), ...[...state.bases.values()].flat(), ...state.configs.values(), ...state.manifests.values(), ...state.imageIndexes.values()].map((b) => [blobHex(b.digest), b.size] as const),
   );
 
 const timed =
@@ -330,7 +350,7 @@ const verification = (x: Execution, state: BuildState): TE.TaskEither<BuildError
 
 const execute = (x: Execution, dir: string): TE.TaskEither<BuildError, BuildState> => {
   const run = matchStep(stepRunner(x, dir));
-  const initial: BuildState = { dir, assembles: new Map(), jobs: new Map(), layers: new Map(), configs: new Map(), manifests: new Map(), imageIndexes: new Map(), verify: false };
+  const initial: BuildState = { dir, assembles: new Map(), jobs: new Map(), layers: new Map(), configs: new Map(), manifests: new Map(), imageIndexes: new Map(), bases: new Map(), verify: false };
   return pipe(
     TE.right<BuildError, void>(undefined),
     TE.chain(() => A.reduce<Step, TE.TaskEither<BuildError, BuildState>>(TE.right(initial), (acc, step) => pipe(acc, TE.chain(run(step))))([...x.program.steps])),

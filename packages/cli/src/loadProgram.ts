@@ -2,8 +2,9 @@ import * as E from "fp-ts/lib/Either.js";
 import * as TE from "fp-ts/lib/TaskEither.js";
 import { pipe } from "fp-ts/lib/function.js";
 import * as path from "node:path";
-import { lower } from "@ocistage/lower";
-import type { Program } from "@ocistage/program";
+import { baseRequests, lower } from "@ocistage/lower";
+import type { BaseImage, Program } from "@ocistage/program";
+import { formatBaseError, readBase } from "@ocistage/base";
 import { loadSpec } from "@ocistage/spec";
 import type { LoadedSpec } from "@ocistage/spec";
 import type { CliError } from "./CliError.ts";
@@ -22,6 +23,19 @@ export interface LoadedProgram {
   readonly program: Program;
 }
 
+// The base images the spec names, each read once (and verified) here at the edge: lowering is
+// pure and gets them as data. A base that cannot be read is bad input naming the spec field.
+const readBases = (loaded: LoadedSpec): TE.TaskEither<CliError, ReadonlyMap<string, BaseImage>> => async () => {
+  const bases = new Map<string, BaseImage>();
+  const problems: string[] = [];
+  for (const request of baseRequests(loaded.spec)) {
+    const base = await readBase(request.from, path.dirname(loaded.file), request.platform)();
+    if (E.isLeft(base)) problems.push(`${request.at}: ${formatBaseError(base.left)}`);
+    else bases.set(request.key, base.right);
+  }
+  return problems.length > 0 ? E.left({ _tag: "BadInput", lines: problems }) : E.right(bases);
+};
+
 export const loadProgram = (specPath: string, env: NodeJS.ProcessEnv = process.env): TE.TaskEither<CliError, LoadedProgram> =>
   pipe(
     TE.fromEither(sourceDateEpoch(env)),
@@ -29,9 +43,10 @@ export const loadProgram = (specPath: string, env: NodeJS.ProcessEnv = process.e
       pipe(
         loadSpec(specPath),
         TE.mapLeft((error): CliError => ({ _tag: "Spec", error })),
-        TE.chainEitherK((loaded) =>
+        TE.chain((loaded) => pipe(readBases(loaded), TE.map((bases) => ({ loaded, bases })))),
+        TE.chainEitherK(({ loaded, bases }) =>
           pipe(
-            lower(loaded.spec, { specFile: path.basename(loaded.file), specText: loaded.text, sourceDateEpoch: epoch }),
+            lower(loaded.spec, { specFile: path.basename(loaded.file), specText: loaded.text, sourceDateEpoch: epoch, bases }),
             E.bimap((error): CliError => ({ _tag: "Lower", error }), (program) => ({ loaded, program })),
           ),
         ),

@@ -50,7 +50,7 @@ describe("ocistage emit shell", () => {
     expect({ code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({
       code: 1,
       stdout: "",
-      stderr: 'layers[0].files[0].destination: "/etc/.wh.passwd" has a name starting with ".wh.", which every runtime reads as a whiteout (an order to delete "/etc/passwd" from the layers below), not as a file; rename it\n',
+      stderr: 'layers[0].files[0].destination: "/etc/.wh.passwd" has a name starting with ".wh.", which every runtime reads as a whiteout (an order to delete "/etc/passwd" from the layers below), not as a file; rename it (to delete a path of the layers below, write {whiteout: PATH})\n',
     });
     await expect(fs.access(path.join(work, "whiteout.sh"))).rejects.toThrow();
   });

@@ -1,7 +1,8 @@
 import * as E from "fp-ts/lib/Either.js";
 import type { ContainerConfig, ImageConfig, JsonObject } from "@ocistage/oci";
 import { CONTAINER_CONFIG_FIELDS, IMAGE_CONFIG_FIELDS, decodeImageConfig, isJson } from "@ocistage/oci";
-import type { ImageConfigBody } from "@ocistage/program";
+import type { BaseImage, ImageConfigBody } from "@ocistage/program";
+import { onBase } from "./baseConfig.ts";
 import type { ImageSpec, SpecIssue } from "@ocistage/spec";
 
 /** The fields of an image, in either spec form (everything but its name and layers). */
@@ -87,8 +88,9 @@ export interface LoweredConfig {
   readonly fieldAt: Readonly<Record<string, string>>;
 }
 
-// Where each field of `body` came from: the spec's own field, or extraConfig where it set it.
-const fieldsAt = (body: ImageConfigBody, at: string, extra: Readonly<Record<string, unknown>> | undefined): Readonly<Record<string, string>> => {
+// Where each field of `body` came from: the spec's own field, extraConfig where it set it, or
+// the base (`from`) for what the image inherits and does not set itself.
+const fieldsAt = (body: ImageConfigBody, at: string, extra: Readonly<Record<string, unknown>> | undefined, fields: ImageFields): Readonly<Record<string, string>> => {
   const prefix = at === "" ? "" : `${at}.`;
   const keys = [...Object.keys(body).filter((k) => k !== "config"), ...Object.keys(body.config ?? {}).map((k) => `config.${k}`)];
   const fromExtra = (key: string): boolean => {
@@ -96,18 +98,24 @@ const fieldsAt = (body: ImageConfigBody, at: string, extra: Readonly<Record<stri
     if (extra === undefined || !(top in extra)) return false;
     return inner === undefined || (isObject(extra[top]) && inner in (extra[top] as Record<string, unknown>));
   };
-  return Object.fromEntries(keys.map((key) => [key, fromExtra(key) ? `${prefix}extraConfig.${key}` : `${prefix}${SPEC_FIELD[key] ?? key}`]));
+  const fromBase = (key: string): boolean => {
+    if (fields.from === undefined) return false;
+    const own = SPEC_FIELD[key];
+    return own === undefined ? key.startsWith("config.") || key === "os.version" || key === "os.features" : (fields as Readonly<Record<string, unknown>>)[own] === undefined && !["architecture", "os", "variant"].includes(key);
+  };
+  return Object.fromEntries(keys.map((key) => [key, fromExtra(key) ? `${prefix}extraConfig.${key}` : fromBase(key) ? `${prefix}from` : `${prefix}${SPEC_FIELD[key] ?? key}`]));
 };
 
 /**
  * The OCI image config of one image (image-spec config.md), all but `rootfs`, whose diff_ids are
- * digests known only when layers are tarred. Absent spec fields stay absent; `extraConfig` is
- * deep-merged last and must leave a valid config (errors at `<at>.extraConfig.<field>`).
+ * digests known only when layers are tarred. Absent spec fields stay absent (or the base's, see
+ * baseConfig.ts, when `base` is given); `extraConfig` is deep-merged last and must leave a valid
+ * config (errors at `<at>.extraConfig.<field>`).
  */
-export const imageConfig = (fields: ImageFields, layers: readonly string[], epoch: number, at: string): E.Either<readonly SpecIssue[], LoweredConfig> => {
+export const imageConfig = (fields: ImageFields, layers: readonly string[], epoch: number, at: string, base?: BaseImage): E.Either<readonly SpecIssue[], LoweredConfig> => {
   const created = rfc3339(epoch);
   const execution = containerConfig(fields);
-  const body: ImageConfigBody = {
+  const own: ImageConfigBody = {
     created,
     ...(fields.author === undefined ? {} : { author: fields.author }),
     architecture: fields.architecture ?? "amd64",
@@ -116,7 +124,8 @@ export const imageConfig = (fields: ImageFields, layers: readonly string[], epoc
     config: execution,
     history: layers.map((layer) => ({ created, created_by: `ocistage tar-layer-${layer}` })),
   };
-  if (fields.extraConfig === undefined) return E.right({ config: body, fieldAt: fieldsAt(body, at, undefined) });
+  const body = base === undefined ? own : onBase(base, own);
+  if (fields.extraConfig === undefined) return E.right({ config: body, fieldAt: fieldsAt(body, at, undefined, fields) });
   const extraAt = `${at === "" ? "" : `${at}.`}extraConfig`;
   const issues = extraConfigIssues(fields.extraConfig, extraAt);
   if (issues.length > 0) return E.left(issues);
@@ -124,5 +133,5 @@ export const imageConfig = (fields: ImageFields, layers: readonly string[], epoc
   const decoded = decodeImageConfig({ ...(merged as object), rootfs: { type: "layers", diff_ids: [] } });
   if (E.isLeft(decoded)) return E.left(decoded.left.problems.map((p) => ({ at: p.path === "" ? extraAt : `${extraAt}.${p.path}`, message: `expected ${p.expected}, found ${p.found}` })));
   const { rootfs: _rootfs, ...rest }: ImageConfig = decoded.right;
-  return E.right({ config: rest, fieldAt: fieldsAt(rest, at, fields.extraConfig) });
+  return E.right({ config: rest, fieldAt: fieldsAt(rest, at, fields.extraConfig, fields) });
 };

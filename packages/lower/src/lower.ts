@@ -1,6 +1,6 @@
 import * as E from "fp-ts/lib/Either.js";
-import type { ImageDescriptor, ImageSummary, IndexEntry, Owner, Program, RootfsEntry, SmokeTest, SourceFile, Step } from "@ocistage/program";
-import { TOOLS } from "@ocistage/program";
+import type { BaseImage, BaseUse, ImageDescriptor, ImageSummary, IndexEntry, Owner, Program, RootfsEntry, SmokeTest, SourceFile, Step } from "@ocistage/program";
+import { TOOLS, baseKey, baseLayerBlob } from "@ocistage/program";
 import type { Spec, SpecIssue } from "@ocistage/spec";
 import { imageConfig, portKey, prefixedLabels } from "./imageConfig.ts";
 import type { ImageFields } from "./imageConfig.ts";
@@ -10,15 +10,17 @@ import { layoutOf } from "./layoutOf.ts";
 import type { LowerError } from "./LowerError.ts";
 import { layerBudget } from "./layerBudget.ts";
 import { lowerLayerEntries } from "./lowerLayerEntries.ts";
-import { layOn, placeLayer } from "./placeOnLowerLayers.ts";
+import { knownFromBase, layOn, placeLayer } from "./placeOnLowerLayers.ts";
 import type { Known } from "./placeOnLowerLayers.ts";
-import { layerSteps, tailSteps, writeLayoutStep } from "./steps.ts";
+import { importBaseStep, layerSteps, tailSteps, writeLayoutStep } from "./steps.ts";
 import type { LoweredGroup, LoweredImage } from "./steps.ts";
 
 export interface LowerContext {
   readonly specFile: string; // how docs name the spec file (relative, never machine-specific)
   readonly specText: string;
   readonly sourceDateEpoch: number;
+  // The base images the spec's `from` fields name, read (and verified) at the edge, by baseKey.
+  readonly bases?: ReadonlyMap<string, BaseImage>;
 }
 
 const ROOT_OWNER: Owner = { uid: 0, gid: 0 };
@@ -28,10 +30,10 @@ const duplicates = (names: readonly string[]): readonly string[] => names.filter
 const field = (at: string, name: string): string => (at === "" ? name : `${at}.${name}`);
 
 // Checks of one image's own fields that the codecs cannot make (they see one value at a time).
-const imageIssues = (at: string, fields: ImageFields, layerCount: number): SpecIssue[] => {
+const imageIssues = (at: string, fields: ImageFields, layerCount: number, baseLayers: number): SpecIssue[] => {
   const issues: SpecIssue[] = [];
-  if (layerCount === 0) issues.push({ at: field(at, "layers"), message: "expected at least one layer, found none" });
-  issues.push(...[layerBudget(layerCount, field(at, "layers"), fields.maxLayers)].filter((issue) => issue !== undefined));
+  if (layerCount === 0 && fields.from === undefined) issues.push({ at: field(at, "layers"), message: "expected at least one layer, found none" });
+  issues.push(...[layerBudget(layerCount + baseLayers, field(at, "layers"), fields.maxLayers)].filter((issue) => issue !== undefined));
   for (const name of new Set(duplicates((fields.tests ?? []).map((t) => t.name))))
     issues.push({ at: field(at, "tests"), message: `smoke test name "${name}" is used more than once` });
   for (const port of new Set(duplicates((fields.exposedPorts ?? []).map(portKey))))
@@ -45,12 +47,14 @@ const placeLayers = (
   images: readonly PlacedImage[],
   layers: readonly { readonly name: string; readonly entries: readonly RootfsEntry[] }[],
   definedAt: ReadonlyMap<string, string>,
+  baseOf: (image: PlacedImage) => BaseImage | undefined,
 ): { readonly entries: ReadonlyMap<string, readonly RootfsEntry[]>; readonly issues: readonly SpecIssue[] } => {
   const entriesOf = new Map(layers.map((l) => [l.name, l.entries] as const));
   const placed = new Map<string, { readonly entries: readonly RootfsEntry[]; readonly image: string }>();
   const issues: SpecIssue[] = [];
   for (const image of images) {
-    let known: ReadonlyMap<string, Known> = new Map();
+    const base = baseOf(image);
+    let known: ReadonlyMap<string, Known> = base === undefined ? new Map() : knownFromBase(base.files);
     for (const name of image.use.layers) {
       const base = entriesOf.get(name);
       if (base === undefined) continue;
@@ -114,16 +118,36 @@ export const lower = (spec: Spec, context: LowerContext): E.Either<LowerError, P
     // root's, or extracting the layer would hand "/" (or "/srv") to that user.
     else layers.push({ name: layer.name, owner: ROOT_OWNER, entries: entries.right });
   }
-  for (const use of plan.images) issues.push(...imageIssues(use.at, use.fields, use.layers.length));
   const { groups, issues: groupIssues } = imageGroups(plan.images);
   issues.push(...groupIssues);
 
   const epoch = context.sourceDateEpoch;
   const placed = groups.flatMap((g) => g.images);
+  // Each image's base, as read at the edge; one import step per base, named in order of first use.
+  const baseOf = (image: PlacedImage): BaseImage | undefined => (image.use.fields.from === undefined ? undefined : context.bases?.get(baseKey(image.use.fields.from, image.platform)));
+  const imports = new Map<string, { readonly step: string; readonly base: BaseImage }>();
+  for (const image of placed) {
+    const from = image.use.fields.from;
+    const base = baseOf(image);
+    if (from !== undefined && base === undefined) issues.push({ at: field(image.use.at, "from"), message: "the base image was not read (lowered without the bases the edge reads)" });
+    if (base !== undefined && !imports.has(`${base.written}
+${base.digest}`)) imports.set(`${base.written}
+${base.digest}`, { step: "", base });
+  }
+  const importSteps = [...imports.entries()].map(([key, i], n) => [key, { ...i, step: imports.size === 1 ? "import-base" : `import-base-${n + 1}` }] as const);
+  const importOf = new Map(importSteps);
+  const baseUse = (image: PlacedImage): BaseUse | undefined => {
+    const base = baseOf(image);
+    const imported = base === undefined ? undefined : importOf.get(`${base.written}
+${base.digest}`);
+    return base === undefined || imported === undefined ? undefined : { step: imported.step, digest: base.digest, layers: base.layers };
+  };
+  for (const image of placed) issues.push(...imageIssues(image.use.at, image.use.fields, image.use.layers.length, baseOf(image)?.layers.length ?? 0));
   const oneImage = placed.length === 1;
   const lowered: LoweredImage[] = [];
   for (const image of placed) {
-    const config = imageConfig(image.use.fields, image.use.layers, epoch, image.use.at);
+    const base = baseUse(image);
+    const config = imageConfig(image.use.fields, image.use.layers, epoch, image.use.at, baseOf(image));
     if (E.isLeft(config)) issues.push(...config.left);
     else
       lowered.push({
@@ -135,10 +159,11 @@ export const lower = (spec: Spec, context: LowerContext): E.Either<LowerError, P
         annotations: { ...image.use.fields.annotations, ...image.use.fields.extraManifest?.annotations },
         ...(image.use.fields.extraManifest?.artifactType === undefined ? {} : { artifactType: image.use.fields.extraManifest.artifactType }),
         platform: image.platform,
+        ...(base === undefined ? {} : { base }),
       });
   }
   // Each layer as it lands on the layers below it; a layer shared by images must land alike in each.
-  const placedLayers = placeLayers(placed, layers, new Map(plan.layers.map((l) => [l.layer.name, l.at] as const)));
+  const placedLayers = placeLayers(placed, layers, new Map(plan.layers.map((l) => [l.layer.name, l.at] as const)), baseOf);
   issues.push(...placedLayers.issues);
   if (issues.length > 0) return E.left({ _tag: "LowerInvalid", issues });
 
@@ -152,8 +177,15 @@ export const lower = (spec: Spec, context: LowerContext): E.Either<LowerError, P
   const referenceOf = new Map(groups.flatMap((g, i) => g.images.map((img) => [img.id, entries[i]?.reference] as const)));
   const steps: Step[] = [
     writeLayoutStep(),
+    ...importSteps.map(([, i]) => importBaseStep(i.step, i.base)),
     ...layers.flatMap((l) => layerSteps(l.name, l.owner, placedLayers.entries.get(l.name) ?? l.entries, epoch)),
-    ...tailSteps({ layers: layers.map((l) => l.name), images: lowered, groups: loweredGroups, entries }),
+    ...tailSteps({
+      layers: layers.map((l) => l.name),
+      baseBlobs: [...new Set(importSteps.flatMap(([, i]) => i.base.layers.map((l) => baseLayerBlob(l.digest))))],
+      images: lowered,
+      groups: loweredGroups,
+      entries,
+    }),
   ];
   const inputs = [...new Set(layers.flatMap((l) => l.entries.flatMap((e) => (e._tag === "Copy" ? [e.source] : []))))];
   const sources: SourceFile[] = [

@@ -9,7 +9,8 @@ import { isJson } from "@ocistage/oci";
 import type { Json } from "@ocistage/oci";
 import { whiteoutProblem } from "./whiteoutName.ts";
 
-const entryDestination = (entry: FileEntry): string => ("directory" in entry ? entry.directory : entry.destination);
+const entryDestination = (entry: FileEntry): string => ("directory" in entry ? entry.directory : "whiteout" in entry ? entry.whiteout : entry.destination);
+const destinationKey = (entry: FileEntry): string => ("directory" in entry ? "directory" : "whiteout" in entry ? "whiteout" : "destination");
 
 // writers.writeJSON's bytes: compact, object keys sorted, numbers as ECMAScript prints them (one
 // spelling for every finite double, on every machine), so fractions are allowed here.
@@ -26,10 +27,8 @@ const sortedJson = (value: Json): string => {
 const SCRIPT_MODE = 0o755;
 const scriptText = (interpreter: string | undefined, text: string): string => `#!${interpreter ?? "/bin/sh"}\n${text}`;
 
-const entryOwner = (entry: FileEntry, layerOwner: Owner): Owner => ({
-  uid: entry.uid ?? layerOwner.uid,
-  gid: entry.gid ?? layerOwner.gid,
-});
+const entryOwner = (entry: FileEntry, layerOwner: Owner): Owner =>
+  "whiteout" in entry ? layerOwner : { uid: entry.uid ?? layerOwner.uid, gid: entry.gid ?? layerOwner.gid };
 
 const toRootfsEntry = (entry: FileEntry, at: string, destination: string, owner: Owner, rules: CopyRules | undefined): RootfsEntry => {
   if ("source" in entry && rules !== undefined)
@@ -38,7 +37,8 @@ const toRootfsEntry = (entry: FileEntry, at: string, destination: string, owner:
   if ("content" in entry) return { _tag: "Content", at: `${at}.content`, content: entry.content, destination, mode: entry.mode ?? DEFAULT_FILE_MODE, owner };
   if ("json" in entry) return { _tag: "Content", at: `${at}.json`, content: sortedJson(entry.json as Json), destination, mode: entry.mode ?? DEFAULT_FILE_MODE, owner };
   if ("script" in entry) return { _tag: "Content", at: `${at}.script`, content: scriptText(entry.interpreter, entry.script), destination, mode: entry.mode ?? SCRIPT_MODE, owner };
-  return { _tag: "Directory", at: `${at}.directory`, destination, mode: entry.mode ?? DEFAULT_DIR_MODE, owner };
+  if ("whiteout" in entry) return { _tag: "Whiteout", at: `${at}.whiteout`, destination };
+  return { _tag: "Directory", at: `${at}.directory`, destination, mode: entry.mode ?? DEFAULT_DIR_MODE, owner, ...("opaque" in entry && entry.opaque === true ? { opaque: true as const } : {}) };
 };
 
 // A layer's entries with destinations normalised and checked against each other:
@@ -72,7 +72,7 @@ export const lowerLayerEntries = (
   const symlinks = new Map<string, string>();
   (layer.files ?? []).forEach((entry, i) => {
     const entryAt = `${at}.files[${i}]`;
-    const field = "directory" in entry ? "directory" : "destination";
+    const field = destinationKey(entry);
     const normalised = normaliseDestination(entryDestination(entry));
     if (E.isLeft(normalised)) {
       issues.push({ at: `${entryAt}.${field}`, message: normalised.left });
@@ -91,6 +91,10 @@ export const lowerLayerEntries = (
     const otherName = "symlink" in entry ? nameProblem(entry.symlink, "a symlink target") : "source" in entry ? nameProblem(entry.source, "a path") : undefined;
     if (otherName !== undefined) {
       issues.push({ at: `${entryAt}.${"symlink" in entry ? "symlink" : "source"}`, message: otherName });
+      return;
+    }
+    if (destination === "" && "whiteout" in entry) {
+      issues.push({ at: `${entryAt}.whiteout`, message: "the image root \"/\" cannot be deleted; an opaque directory \"/\" hides what the layers below hold" });
       return;
     }
     if (destination === "" && !("directory" in entry) && !("source" in entry)) {
@@ -119,7 +123,7 @@ export const lowerLayerEntries = (
       const parent = parts.slice(0, n).join("/");
       const link = symlinks.get(parent);
       if (link !== undefined) {
-        issues.push({ at: `${firstAt.get(entry.destination) ?? at}.destination`, message: `${JSON.stringify(`/${entry.destination}`)} lies below ${JSON.stringify(`/${parent}`)}, a symlink made by ${link}` });
+        issues.push({ at: `${firstAt.get(entry.destination) ?? at}.${entry._tag === "Whiteout" ? "whiteout" : entry._tag === "Directory" ? "directory" : "destination"}`, message: `${JSON.stringify(`/${entry.destination}`)} lies below ${JSON.stringify(`/${parent}`)}, a symlink made by ${link}` });
         break;
       }
     }

@@ -1,4 +1,4 @@
-import type { Owner, RootfsEntry } from "@ocistage/program";
+import type { BaseFile, Owner, RootfsEntry } from "@ocistage/program";
 import { DEFAULT_DIR_MODE } from "@ocistage/program";
 import type { SpecIssue } from "@ocistage/spec";
 
@@ -80,6 +80,17 @@ export const placeLayer = (known: ReadonlyMap<string, Known>, entries: readonly 
     }
     return destination === entry.destination ? entry : { ...entry, destination };
   });
+  // A deletion or an opaque folder needs something below to act on; otherwise the spec is wrong
+  // about the image it builds on (a typo, or a base that changed).
+  for (const entry of placed) {
+    if (entry._tag === "Whiteout" && knownAt(known, entry.destination) === undefined)
+      issues.push({ at: entry.at, message: `nothing is at "/${entry.destination}" in the layers below, so there is nothing to delete` });
+    if (entry._tag === "Directory" && entry.opaque === true) {
+      const below = knownAt(known, entry.destination);
+      if (below === undefined || !(below._tag === "Folder" || below._tag === "Unknown"))
+        issues.push({ at: entry.at, message: `the layers below have no folder "/${entry.destination}" whose contents opaque could hide` });
+    }
+  }
   const given = new Map<string, string>();
   for (const entry of placed) {
     const earlier = given.get(entry.destination);
@@ -103,6 +114,12 @@ export const layOn = (known: ReadonlyMap<string, Known>, entries: readonly Rootf
   const next = new Map(known);
   for (const entry of entries) {
     for (const folder of ancestorsOf(entry.destination)) if (!next.has(folder)) next.set(folder, { _tag: "Folder", mode: DEFAULT_DIR_MODE, owner: ROOT });
+    if (entry._tag === "Whiteout") {
+      for (const path of [...next.keys()]) if (path === entry.destination || path.startsWith(`${entry.destination}/`)) next.delete(path);
+      continue;
+    }
+    if (entry._tag === "Directory" && entry.opaque === true)
+      for (const path of [...next.keys()]) if (entry.destination === "" ? path !== "" : path.startsWith(`${entry.destination}/`)) next.delete(path);
     const here: Known =
       entry._tag === "Directory" ? { _tag: "Folder", mode: entry.mode, owner: entry.owner } : entry._tag === "Symlink" ? { _tag: "Link", target: entry.target } : entry._tag === "Content" ? { _tag: "File" } : { _tag: "Unknown" };
     if (entry.destination === "") {
@@ -119,5 +136,14 @@ export const layOn = (known: ReadonlyMap<string, Known>, entries: readonly Rootf
   }
   return next;
 };
+
+/** What a base image leaves (its file list, read once at the edge), as the layers below the first. */
+export const knownFromBase = (files: readonly BaseFile[]): ReadonlyMap<string, Known> =>
+  new Map(
+    files.map((f): readonly [string, Known] => [
+      f.path,
+      f.kind === "folder" ? { _tag: "Folder", mode: f.mode, owner: { uid: f.uid, gid: f.gid } } : f.kind === "link" ? { _tag: "Link", target: f.target ?? "" } : { _tag: "File" },
+    ]),
+  );
 
 export type { Known };

@@ -1,6 +1,7 @@
-import type { ImageConfigBody, IndexEntry, Owner, Platform, RootfsEntry, Step } from "@ocistage/program";
+import type { BaseImage, BaseUse, ImageConfigBody, IndexEntry, Owner, Platform, RootfsEntry, Step } from "@ocistage/program";
 import {
   ARCHIVE_FILE,
+  baseLayerBlob,
   INDEX_FILE,
   LAYOUT_FILE,
   configBlob,
@@ -37,6 +38,7 @@ const entrySummary = (entries: readonly RootfsEntry[]): string => {
     Symlink: ["symlink", "symlinks"],
     Content: ["inline file", "inline files"],
     Directory: ["directory", "directories"],
+    Whiteout: ["whiteout", "whiteouts"],
   };
   return [...counts].map(([tag, n]) => `${n} ${words[tag as RootfsEntry["_tag"]][n === 1 ? 0 : 1]}`).join(", ");
 };
@@ -79,7 +81,22 @@ export interface LoweredImage {
   readonly annotations: Readonly<Record<string, string>>;
   readonly artifactType?: string;
   readonly platform: Platform;
+  readonly base?: BaseUse;
 }
+
+const shortDigest = (digest: string): string => digest.slice(0, "sha256:".length + 12);
+
+/** The step that brings a base image's layer blobs into the layout, by digest (never re-tarred). */
+export const importBaseStep = (name: string, base: BaseImage): Step => ({
+  _tag: "ImportBase",
+  name,
+  needs: [],
+  tools: ["sh", "coreutils", ...(base.source._tag === "OciArchive" ? (["tar"] as const) : [])],
+  inputs: base.source._tag === "Registry" ? [] : [sourceArtifact(base.source.path)],
+  outputs: base.layers.map((l) => baseLayerBlob(l.digest)),
+  description: `Reuse the ${base.layers.length} layer blob${base.layers.length === 1 ? "" : "s"} of base ${base.written} (manifest ${shortDigest(base.digest)}…, ${platformText(base.platform)}) by digest, each checked as it is copied.`,
+  base,
+});
 
 /** A multi-platform image: several images under one reference, written as an image index blob. */
 export interface LoweredGroup {
@@ -90,8 +107,10 @@ export interface LoweredGroup {
 
 /** The config and manifest steps of one image. */
 export const imageSteps = (image: LoweredImage): readonly Step[] => {
-  const layerBlobs = image.layers.map(layerBlob);
-  const tarSteps = image.layers.map(tarStep);
+  const baseBlobs = (image.base?.layers ?? []).map((l) => baseLayerBlob(l.digest));
+  const layerBlobs = [...baseBlobs, ...image.layers.map(layerBlob)];
+  const tarSteps = [...(image.base === undefined ? [] : [image.base.step]), ...image.layers.map(tarStep)];
+  const onBase = image.base === undefined ? "" : ` on base ${shortDigest(image.base.digest)}…`;
   const config = configBlob(image.suffix);
   const of = image.suffix === "" ? "" : ` of image ${image.id}`;
   return [
@@ -102,11 +121,12 @@ export const imageSteps = (image: LoweredImage): readonly Step[] => {
       tools: ["sh", "coreutils"],
       inputs: layerBlobs,
       outputs: [config],
-      description: `Render the image config${of === "" ? "" : `${of} (${platformText(image.platform)})`} with each layer's diff_id, as canonical JSON, into a blob.`,
+      description: `Render the image config${of === "" ? "" : `${of} (${platformText(image.platform)})`}${onBase} with each layer's diff_id, as canonical JSON, into a blob.`,
       image: image.id,
       config: image.config,
       fieldAt: image.fieldAt,
       layers: image.layers,
+      ...(image.base === undefined ? {} : { base: image.base }),
     },
     {
       _tag: "WriteManifest",
@@ -115,8 +135,9 @@ export const imageSteps = (image: LoweredImage): readonly Step[] => {
       tools: ["sh", "coreutils"],
       inputs: [config, ...layerBlobs],
       outputs: [manifestBlob(image.suffix)],
-      description: `Render the manifest${of} with the config's and layers' digests and sizes, as canonical JSON, into a blob.`,
+      description: `Render the manifest${of}${onBase} with the config's and layers' digests and sizes, as canonical JSON, into a blob.`,
       image: image.id,
+      ...(image.base === undefined ? {} : { base: image.base }),
       layers: image.layers.map((layer) => ({ layer, mediaType: LAYER_MEDIA_TYPE })),
       annotations: image.annotations,
       ...(image.artifactType === undefined ? {} : { artifactType: image.artifactType }),
@@ -139,6 +160,7 @@ export const imageIndexStep = (group: LoweredGroup): Step => ({
 
 interface TailInput {
   readonly layers: readonly string[];
+  readonly baseBlobs: readonly string[]; // artifacts of every imported base layer
   readonly images: readonly LoweredImage[];
   readonly groups: readonly LoweredGroup[]; // multi-platform images only
   readonly entries: readonly IndexEntry[];
@@ -155,8 +177,8 @@ const indexDescription = (entries: readonly IndexEntry[]): string => {
 
 // The digest chain after the layers: configs → manifests → image indexes → index.json, then
 // check, clean and archive.
-export const tailSteps = ({ layers, images, groups, entries }: TailInput): readonly Step[] => {
-  const layerBlobs = layers.map(layerBlob);
+export const tailSteps = ({ layers, baseBlobs, images, groups, entries }: TailInput): readonly Step[] => {
+  const layerBlobs = [...baseBlobs, ...layers.map(layerBlob)];
   const documents = [...images.flatMap((i) => [manifestBlob(i.suffix), configBlob(i.suffix)]), ...groups.map((g) => imageIndexBlob(g.id))];
   const suffix = new Map(images.map((i) => [i.id, i.suffix] as const));
   const targets = entries.map(({ target }) => (target._tag === "Manifest" ? manifestBlob(suffix.get(target.image) ?? "") : imageIndexBlob(target.group)));

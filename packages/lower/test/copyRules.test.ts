@@ -111,10 +111,10 @@ describe("whiteout names", () => {
         },
       ]),
     ).toEqual([
-      'layers[0].files[0].destination: "/etc/.wh.passwd" has a name starting with ".wh.", which every runtime reads as a whiteout (an order to delete "/etc/passwd" from the layers below), not as a file; rename it',
-      'layers[0].files[1].directory: "/var/.wh.cache/x" has a name starting with ".wh.", which every runtime reads as a whiteout (an order to delete "/var/cache" from the layers below), not as a file; rename it',
-      'layers[0].files[2].destination: "/.wh..wh..opq" has a name starting with ".wh.", which every runtime reads as a whiteout (an order to hide everything the layers below hold in /), not as a file; rename it',
-      'layers[0].files[3].destination: "/srv/.wh.www" has a name starting with ".wh.", which every runtime reads as a whiteout (an order to delete "/srv/www" from the layers below), not as a file; rename it',
+      'layers[0].files[0].destination: "/etc/.wh.passwd" has a name starting with ".wh.", which every runtime reads as a whiteout (an order to delete "/etc/passwd" from the layers below), not as a file; rename it (to delete a path of the layers below, write {whiteout: PATH})',
+      'layers[0].files[1].directory: "/var/.wh.cache/x" has a name starting with ".wh.", which every runtime reads as a whiteout (an order to delete "/var/cache" from the layers below), not as a file; rename it (to delete a path of the layers below, write {whiteout: PATH})',
+      'layers[0].files[2].destination: "/.wh..wh..opq" has a name starting with ".wh.", which every runtime reads as a whiteout (an order to hide everything the layers below hold in /), not as a file; rename it (to delete a path of the layers below, write {whiteout: PATH})',
+      'layers[0].files[3].destination: "/srv/.wh.www" has a name starting with ".wh.", which every runtime reads as a whiteout (an order to delete "/srv/www" from the layers below), not as a file; rename it (to delete a path of the layers below, write {whiteout: PATH})',
     ]);
   });
 });

@@ -69,8 +69,8 @@ const expectSoundProgram = (program: Program): void => {
 const fileFields = (spec: ImageSpec): readonly { readonly at: string; readonly layer: number; readonly raw: string; readonly entry: Record<string, unknown> }[] =>
   spec.layers.flatMap((layer, i) =>
     (layer.files ?? []).map((entry, j) => {
-      const field = "directory" in entry ? "directory" : "destination";
-      return { at: `layers[${i}].files[${j}].${field}`, layer: i, raw: "directory" in entry ? entry.directory : entry.destination, entry: entry as Record<string, unknown> };
+      const field = "directory" in entry ? "directory" : "whiteout" in entry ? "whiteout" : "destination";
+      return { at: `layers[${i}].files[${j}].${field}`, layer: i, raw: "directory" in entry ? entry.directory : "whiteout" in entry ? entry.whiteout : entry.destination, entry: entry as Record<string, unknown> };
     }),
   );
 

@@ -16,6 +16,8 @@ export const rootfsScratch = (layer: string): Artifact => scratchArtifact(`rootf
 // `suffix` is "" in a program of one image (the seed's names), "-<image id>" otherwise.
 export const configBlob = (suffix: string): Artifact => blobArtifact(`config${suffix}`);
 export const manifestBlob = (suffix: string): Artifact => blobArtifact(`manifest${suffix}`);
+// A base image's layer blob, reused by digest (`sha256:…`).
+export const baseLayerBlob = (digest: string): Artifact => blobArtifact(`base-layer-${digest}`);
 export const imageIndexBlob = (group: string): Artifact => blobArtifact(`image-index-${group}`);
 export const LAYOUT_FILE: Artifact = fileArtifact("oci-layout");
 export const INDEX_FILE: Artifact = fileArtifact("index.json");

@@ -36,7 +36,10 @@ export type RootfsEntry =
     }
   | { readonly _tag: "Symlink"; readonly at: string; readonly target: string; readonly destination: string; readonly owner: Owner }
   | { readonly _tag: "Content"; readonly at: string; readonly content: string; readonly destination: string; readonly mode: number; readonly owner: Owner }
-  | { readonly _tag: "Directory"; readonly at: string; readonly destination: string; readonly mode: number; readonly owner: Owner };
+  // `opaque`: the folder hides everything the layers below hold in it (a `.wh..wh..opq` inside).
+  | { readonly _tag: "Directory"; readonly at: string; readonly destination: string; readonly mode: number; readonly owner: Owner; readonly opaque?: true }
+  // Deletes `destination` from the layers below: a `.wh.NAME` file beside it (image-spec layer.md, "Whiteouts").
+  | { readonly _tag: "Whiteout"; readonly at: string; readonly destination: string };
 
 export const DEFAULT_FILE_MODE = 0o644;
 export const DEFAULT_DIR_MODE = 0o755;
@@ -53,5 +56,23 @@ export const matchRootfsEntry =
         return handlers.Content(entry);
       case "Directory":
         return handlers.Directory(entry);
+      case "Whiteout":
+        return handlers.Whiteout(entry);
     }
   };
+
+/** image-spec layer.md, "Whiteouts": the name prefix of a deletion, and the name that makes a folder opaque. */
+export const WHITEOUT_PREFIX = ".wh.";
+export const OPAQUE_WHITEOUT = ".wh..wh..opq";
+
+/** The layer path of the file that writes a whiteout: `usr/bin/wget` → `usr/bin/.wh.wget`. */
+export const whiteoutPath = (destination: string): string => {
+  const slash = destination.lastIndexOf("/");
+  return slash < 0 ? `${WHITEOUT_PREFIX}${destination}` : `${destination.slice(0, slash)}/${WHITEOUT_PREFIX}${destination.slice(slash + 1)}`;
+};
+
+/** The layer path of an opaque folder's marker: `etc/app` → `etc/app/.wh..wh..opq`. */
+export const opaquePath = (folder: string): string => (folder === "" ? OPAQUE_WHITEOUT : `${folder}/${OPAQUE_WHITEOUT}`);
+
+/** Mode and owner of whiteout files: empty regular files, root's, readable (a naive extractor makes them harmless). */
+export const WHITEOUT_MODE = 0o644;

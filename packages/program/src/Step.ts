@@ -3,6 +3,7 @@ import type { Owner, RootfsEntry } from "./RootfsEntry.ts";
 import type { ToolName } from "./Tool.ts";
 import type { ImageConfig } from "@ocistage/oci";
 import type { RefName } from "./RefName.ts";
+import type { BaseImage, BaseUse } from "./BaseImage.ts";
 
 /** The image config as the program carries it: everything but `rootfs` (its diff_ids are run-time digests). */
 export type ImageConfigBody = Omit<ImageConfig, "rootfs">;
@@ -28,6 +29,9 @@ export interface Platform {
 // as it runs (layer → config → manifest → index).
 export type Step =
   | (StepInfo & { readonly _tag: "WriteLayoutFile"; readonly content: string })
+  // A base image's layer blobs, reused by digest (copied from where the base is, each checked
+  // against its digest); its config and file list are already in `base`.
+  | (StepInfo & { readonly _tag: "ImportBase"; readonly base: BaseImage })
   | (StepInfo & {
       readonly _tag: "AssembleRootfs";
       readonly layer: string;
@@ -44,6 +48,8 @@ export type Step =
       // that cannot carry a value names the field the user wrote, extraConfig included.
       readonly fieldAt: Readonly<Record<string, string>>;
       readonly layers: readonly string[];
+      // The base image under `layers`: its diff_ids come first in rootfs (its history is in `config`).
+      readonly base?: BaseUse;
     })
   | (StepInfo & {
       readonly _tag: "WriteManifest";
@@ -51,6 +57,8 @@ export type Step =
       readonly layers: readonly { readonly layer: string; readonly mediaType: string }[];
       readonly annotations: Readonly<Record<string, string>>;
       readonly artifactType?: string;
+      // The base image under `layers`: its layer descriptors come first, as the base's manifest has them.
+      readonly base?: BaseUse;
     })
   // A multi-platform image: an image index blob naming one manifest per platform.
   | (StepInfo & {

@@ -14,6 +14,8 @@ export const matchStep =
     switch (step._tag) {
       case "WriteLayoutFile":
         return handlers.WriteLayoutFile(step);
+      case "ImportBase":
+        return handlers.ImportBase(step);
       case "AssembleRootfs":
         return handlers.AssembleRootfs(step);
       case "TarLayer":

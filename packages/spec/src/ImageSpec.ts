@@ -56,7 +56,10 @@ const CopyRules = {
 export const CopyEntry = strictType("copy entry", { source: NonEmptyString, destination: NonEmptyString }, { mode: Mode, ...Ownership, ...CopyRules });
 export const SymlinkEntry = strictType("symlink entry", { symlink: NonEmptyString, destination: NonEmptyString }, Ownership);
 export const ContentEntry = strictType("content entry", { content: t.string, destination: NonEmptyString }, { mode: Mode, ...Ownership });
-export const DirectoryEntry = strictType("directory entry", { directory: NonEmptyString }, { mode: Mode, ...Ownership });
+// `opaque: true` hides everything the layers below hold in the folder (image-spec layer.md, opaque whiteout).
+export const DirectoryEntry = strictType("directory entry", { directory: NonEmptyString }, { mode: Mode, ...Ownership, opaque: t.boolean });
+// Deletes a path of the layers below (image-spec layer.md, "Whiteouts").
+export const WhiteoutEntry = strictType("whiteout entry", { whiteout: NonEmptyString }, {});
 
 // `json` is written as canonical JSON (as nixpkgs' writers.writeJSON); `script` as a `#!` line plus
 // the text, mode 0755 (as writeShellScript). Both lower to inline files.
@@ -68,6 +71,7 @@ export const FileEntry = keyedUnion("file entry", {
   symlink: SymlinkEntry,
   content: ContentEntry,
   directory: DirectoryEntry,
+  whiteout: WhiteoutEntry,
   json: JsonEntry,
   script: ScriptEntry,
 });
@@ -122,8 +126,17 @@ const JsonRecord = new t.Type<Readonly<Record<string, unknown>>, Readonly<Record
   t.identity,
 );
 
+// A base image as containers tools name one (containers-transports(5)), optionally pinned by digest.
+const BaseImageName = t.refinement(
+  NonEmptyString,
+  (s) => /^(oci:|oci-archive:|docker-archive:|docker:\/\/)./.test(s),
+  "base image (oci:PATH[:REF], oci-archive:PATH[:REF], docker-archive:PATH or docker://REGISTRY/REPO[:TAG], optionally ending in @sha256:DIGEST)",
+);
+
 /** Every field an image has besides its name and layers: the same in both spec forms. */
 export const imageFields = {
+    // The image this one is built on: its layers come first, its config is inherited field by field.
+    from: BaseImageName,
     tag: t.refinement(NonEmptyString, (s) => /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(s), "tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127})"),
     entrypoint: t.readonlyArray(t.string),
     cmd: t.readonlyArray(t.string),

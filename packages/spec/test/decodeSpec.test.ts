@@ -53,7 +53,7 @@ describe("decoding an image spec", () => {
 
   it("asks for exactly one of source, symlink, content or directory in a file entry", () => {
     expect(issuesOf({ name: "demo", layers: [{ name: "app", files: [{ destination: "/x" }] }] })).toEqual([
-      "layers[0].files[0]: expected file entry with exactly one of source, symlink, content, directory, json, script, found none of them",
+      "layers[0].files[0]: expected file entry with exactly one of source, symlink, content, directory, whiteout, json, script, found none of them",
     ]);
   });
 
@@ -71,7 +71,7 @@ describe("decoding an image spec", () => {
 
   it("hints at the key a near miss meant: a file entry's kind, a layout's images", () => {
     expect(issuesOf({ name: "demo", layers: [{ name: "app", files: [{ sorce: "x", destination: "/x" }] }] })).toEqual([
-      'layers[0].files[0]: expected file entry with exactly one of source, symlink, content, directory, json, script, found none of them (sorce: did you mean "source"?)',
+      'layers[0].files[0]: expected file entry with exactly one of source, symlink, content, directory, whiteout, json, script, found none of them (sorce: did you mean "source"?)',
     ]);
     expect(issuesOf({ layers: {}, imagess: [] })).toEqual([
       "images: expected ReadonlyArray<image>, found nothing",

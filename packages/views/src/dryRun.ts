@@ -25,6 +25,7 @@ const FILE_PREFIX = "file:";
 
 const stepAction: (step: Step) => BuilderAction = matchStep<BuilderAction>({
   WriteLayoutFile: (step) => ({ _tag: "Write", step: step.name, path: step.outputs.find((o) => o.startsWith(FILE_PREFIX))?.slice(FILE_PREFIX.length) ?? step.name }),
+  ImportBase: (step) => ({ _tag: "Run", step: step.name, tools: step.tools }),
   AssembleRootfs: (step) => ({ _tag: "Run", step: step.name, tools: step.tools }),
   TarLayer: (step) => ({ _tag: "Run", step: step.name, tools: step.tools }),
   WriteConfig: (step) => ({ _tag: "Run", step: step.name, tools: step.tools }),

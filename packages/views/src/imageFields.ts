@@ -42,7 +42,11 @@ const linesOf = (program: Program, id: string, code: (text: string) => string): 
   };
   const tag = image.reference.tag;
   const { config } = step;
+  const imported = step.base === undefined ? undefined : program.steps.find((s): s is StepOf<"ImportBase"> => s._tag === "ImportBase" && s.name === step.base?.step);
+  const baseLine =
+    imported === undefined ? [] : [`from: ${code(imported.base.written)} (manifest ${code(imported.base.digest)}, ${imported.base.layers.length} layer${imported.base.layers.length === 1 ? "" : "s"} reused by digest)`];
   return [
+    ...baseLine,
     `name: ${code(image.name)}`,
     `tag: ${tag._tag === "Given" ? code(tag.tag) : "derived from the digest"}`,
     `platform: ${code(platform)}`,

@@ -8,6 +8,7 @@ export const OPERATION_GROUPS: readonly OperationGroup[] = ["layer", "metadata",
 
 export const operationGroup: (step: Step) => OperationGroup = matchStep<OperationGroup>({
   WriteLayoutFile: () => "layout",
+  ImportBase: () => "layer",
   AssembleRootfs: () => "layer",
   TarLayer: () => "layer",
   WriteConfig: () => "metadata",

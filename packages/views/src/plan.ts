@@ -26,6 +26,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" 
 
 const verbOf: (step: Step) => PlanStep["verb"] = matchStep<PlanStep["verb"]>({
   WriteLayoutFile: () => "write",
+  ImportBase: () => "run",
   AssembleRootfs: () => "run",
   TarLayer: () => "run",
   WriteConfig: () => "run",
@@ -39,10 +40,11 @@ const verbOf: (step: Step) => PlanStep["verb"] = matchStep<PlanStep["verb"]>({
 
 const summaryOf: (step: Step) => string = matchStep<string>({
   WriteLayoutFile: () => "write the oci-layout marker",
+  ImportBase: (step) => `reuse ${plural(step.base.layers.length, "layer blob")} of base ${step.base.written} (${step.base.digest}) by digest`,
   AssembleRootfs: (step) => `assemble layer ${step.layer} (${step.entries.length} ${step.entries.length === 1 ? "entry" : "entries"})`,
   TarLayer: (step) => `tar layer ${step.layer} into a blob (mtime ${step.mtime})`,
-  WriteConfig: (step) => `config blob with the diff_ids of ${plural(step.layers.length, "layer")}`,
-  WriteManifest: (step) => `manifest blob: config and ${plural(step.layers.length, "layer")}`,
+  WriteConfig: (step) => `config blob with the diff_ids of ${plural(step.layers.length + (step.base?.layers.length ?? 0), "layer")}${step.base === undefined ? "" : ` (${step.base.layers.length} of base ${step.base.digest})`}`,
+  WriteManifest: (step) => `manifest blob: config and ${plural(step.layers.length + (step.base?.layers.length ?? 0), "layer")}${step.base === undefined ? "" : ` (${step.base.layers.length} of base ${step.base.digest})`}`,
   WriteImageIndex: (step) => `image index blob of ${step.group}: ${step.manifests.map((m) => `${m.image} (${platformText(m.platform)})`).join(", ")}`,
   WriteIndex: (step) =>
     `index.json naming ${step.entries.map((e) => `${refNameText(e.reference)} (${e.target._tag === "Manifest" ? platformText(e.target.platform) : "multi-platform"})`).join(", ")}`,

@@ -1,7 +1,7 @@
 import * as TE from "fp-ts/lib/TaskEither.js";
 import { pipe } from "fp-ts/lib/function.js";
 import { promises as fs } from "node:fs";
-import { emitShell } from "@ocistage/emit";
+import { emitShell, shellUnsupported } from "@ocistage/emit";
 import type { CliError } from "../CliError.ts";
 import type { Command } from "../Command.ts";
 import { loadProgram } from "../loadProgram.ts";
@@ -26,6 +26,9 @@ const writeScript = (file: string, script: string): TE.TaskEither<CliError, stri
 export const emitShellCommand = (command: EmitShell): TE.TaskEither<CliError, string> =>
   pipe(
     loadProgram(command.spec),
-    TE.map(({ program }) => emitShell(program)),
+    TE.chain(({ program }) => {
+      const refused = shellUnsupported(program);
+      return refused.length > 0 ? TE.left<CliError, string>({ _tag: "BadInput", lines: refused.map((l) => `emit shell: ${l}`) }) : TE.right(emitShell(program));
+    }),
     TE.chain((script) => (command.output === undefined ? TE.right(script) : writeScript(command.output, script))),
   );

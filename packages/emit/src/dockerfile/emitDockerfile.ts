@@ -25,7 +25,18 @@ interface EmitState {
   readonly layers: readonly string[];
   readonly config?: ConfigInstructions;
   readonly issues: readonly DockerfileIssue[];
+  readonly bases: ReadonlyMap<string, StepOf<"ImportBase">>;
 }
+
+// FROM of a registry base, pinned to the digest the program read; any other base has no name a builder pulls.
+const baseFrom = (step: StepOf<"ImportBase">, imageAt: string): { readonly line?: string; readonly issues: readonly DockerfileIssue[] } => {
+  const at = imageAt === "" ? "from" : `${imageAt}.from`;
+  const { source, platform, digest } = step.base;
+  if (source._tag !== "Registry")
+    return { issues: [dockerfileIssue(at, `${step.base.written} is a local image (${source._tag === "Oci" ? "oci:" : source._tag === "OciArchive" ? "oci-archive:" : "docker-archive:"}); a Dockerfile's FROM names an image a builder pulls from a registry (push the base and name it docker://…)`)] };
+  const name = source.reference.replace(/@sha256:[0-9a-f]{64}$/, "");
+  return { line: `FROM --platform=${[platform.os, platform.architecture, ...(platform.variant === undefined ? [] : [platform.variant])].join("/")} ${name}@${digest}`, issues: [] };
+};
 
 type Emit = (state: EmitState) => EmitState;
 
@@ -40,10 +51,19 @@ const handlers = (image: string, layers: ReadonlySet<string>): StepHandlers<Emit
     return { ...state, assembled: new Map([...state.assembled, [step.layer, { step, carrier }]]), issues: [...state.issues, ...issues] };
   },
   TarLayer: (step) => (state) => ({ ...state, mtimes: new Map([...state.mtimes, [step.layer, step.mtime]]) }),
+  // A base becomes FROM when a builder can pull it (a registry image); a local one cannot be named.
+  ImportBase: (step) => (state) => ({ ...state, bases: new Map([...state.bases, [step.name, step]]) }),
   WriteConfig: (step) => (state) => {
     if (step.image !== image) return state;
     const config = configInstructions(step.config, step.fieldAt);
-    return { ...state, layers: step.layers, config, issues: [...state.issues, ...config.issues] };
+    const base = step.base === undefined ? undefined : (state.bases.get(step.base.step) ?? bug(`base ${step.base.step} was never imported`));
+    const fromBase = base === undefined ? undefined : baseFrom(base, (step.fieldAt["os"] ?? "os").replace(/\.?os$/, ""));
+    return {
+      ...state,
+      layers: step.layers,
+      config: fromBase?.line === undefined ? config : { ...config, from: fromBase.line },
+      issues: [...state.issues, ...config.issues, ...(fromBase?.issues ?? [])],
+    };
   },
   WriteManifest: (step) => (state) => {
     if (step.image !== image) return state;
@@ -116,7 +136,7 @@ export const emitDockerfile = (program: Program, image?: string): E.Either<Docke
     const message = image === undefined ? `expected one image, found ${program.images.length}: a Dockerfile builds one; pick it with --image ID, one of ${ids}` : `no image with id ${JSON.stringify(image)}; the ids are ${ids}`;
     return E.left({ _tag: "DockerfileUnsupported", issues: [dockerfileIssue("images", message)] });
   }
-  const initial: EmitState = { assembled: new Map(), mtimes: new Map(), layers: [], issues: [] };
+  const initial: EmitState = { assembled: new Map(), mtimes: new Map(), layers: [], issues: [], bases: new Map() };
   const run = matchStep(handlers(chosen.id, new Set(chosen.layers)));
   const state = program.steps.reduce((acc: EmitState, step: Step) => run(step)(acc), initial);
   if (state.issues.length > 0) return E.left({ _tag: "DockerfileUnsupported", issues: state.issues });

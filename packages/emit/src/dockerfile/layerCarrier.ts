@@ -65,14 +65,14 @@ const ownersOf = (step: StepOf<"AssembleRootfs">): ReadonlyMap<string, { readonl
     owners.set(ownerText(owner), { owner, paths: [...(owners.get(ownerText(owner))?.paths ?? []), path] });
   };
   // A root Directory entry is only the root; a Copy to the root brings what lies below it.
-  for (const entry of step.entries) if ((entry.destination !== "" || entry._tag === "Copy") && entry.owner !== "keep") add(entry.owner, `/${entry.destination}`);
+  for (const entry of step.entries) if (entry._tag !== "Whiteout" && (entry.destination !== "" || entry._tag === "Copy") && entry.owner !== "keep") add(entry.owner, `/${entry.destination}`);
   for (const folder of impliedFolders(step.entries)) add(step.owner, `/${folder}`);
   return owners;
 };
 
 const setIdEntry = (entries: readonly RootfsEntry[]): string | undefined => {
-  const found = entries.find((e) => e._tag !== "Symlink" && e.mode !== undefined && e.destination !== "" && (e.mode & 0o6000) !== 0);
-  return found === undefined || found._tag === "Symlink" || found.mode === undefined ? undefined : `/${found.destination} has mode ${octal(found.mode)}, and COPY drops setuid and setgid bits`;
+  const found = entries.find((e) => e._tag !== "Symlink" && e._tag !== "Whiteout" && e.mode !== undefined && e.destination !== "" && (e.mode & 0o6000) !== 0);
+  return found === undefined || found._tag === "Symlink" || found._tag === "Whiteout" || found.mode === undefined ? undefined : `/${found.destination} has mode ${octal(found.mode)}, and COPY drops setuid and setgid bits`;
 };
 
 // A Copy whose owner is not the layer's, with an entry deeper below it than its own children:
@@ -100,14 +100,24 @@ const keptFromDisk = (step: StepOf<"AssembleRootfs">): string | undefined => {
 
 const rootModeIssues = (step: StepOf<"AssembleRootfs">, at: string): readonly DockerfileIssue[] =>
   step.entries.flatMap((entry, j) =>
-    entry.destination === "" && entry._tag !== "Symlink" && entry.mode !== undefined && entry.mode !== DEFAULT_DIR_MODE
+    entry.destination === "" && entry._tag !== "Symlink" && entry._tag !== "Whiteout" && entry.mode !== undefined && entry.mode !== DEFAULT_DIR_MODE
       ? [dockerfileIssue(`${at}.files[${j}].mode`, `expected 0755 for the image root "/", found ${octal(entry.mode)}: builders leave "/" out of every layer, so no Dockerfile carries its mode`)]
       : [],
   );
 
 // The instruction that carries layer `index`, or why none can.
+// Deletions need `RUN rm` (a shell in the image) and a builder that keeps them as one layer's whiteouts.
+const whiteoutIssues = (step: StepOf<"AssembleRootfs">): readonly DockerfileIssue[] =>
+  step.entries.flatMap((e) =>
+    e._tag === "Whiteout"
+      ? [dockerfileIssue(e.at, "a Dockerfile deletes a path of the layers below only with RUN rm, which needs a shell in the image; the emitter does not write one")]
+      : e._tag === "Directory" && e.opaque === true
+        ? [dockerfileIssue(`${e.at.replace(/\.directory$/, "")}.opaque`, "a Dockerfile cannot make a folder opaque (hide what the layers below hold in it)")]
+        : [],
+  );
+
 export const layerCarrier = (step: StepOf<"AssembleRootfs">, index: number): { readonly carrier: LayerCarrier; readonly issues: readonly DockerfileIssue[] } => {
-  const issues = rootModeIssues(step, `layers[${index}]`);
+  const issues = [...rootModeIssues(step, `layers[${index}]`), ...whiteoutIssues(step)];
   const owners = ownersOf(step);
   const mixed =
     owners.size > 1

@@ -1,5 +1,5 @@
 import type { Owner, RootfsEntry, StepOf } from "@ocistage/program";
-import { matchRootfsEntry } from "@ocistage/program";
+import { WHITEOUT_MODE, matchRootfsEntry, opaquePath, whiteoutPath } from "@ocistage/program";
 import { excludeFunction } from "./excludeCommands.ts";
 import { ownerWord, uniformOwner } from "./layerOwners.ts";
 import { pathWord, shellQuote } from "./shellQuote.ts";
@@ -10,6 +10,7 @@ type Assemble = StepOf<"AssembleRootfs">;
 type Copy = Extract<RootfsEntry, { _tag: "Copy" }>;
 
 const at = (destination: string): string => pathWord("root", destination);
+const ROOT: Owner = { uid: 0, gid: 0 };
 
 // chmod's numeric form with a leading zero: GNU chmod keeps a folder's setuid/setgid bits
 // for `0755` but sets exactly what it is told for `00755`.
@@ -47,7 +48,13 @@ const placeCommands = (step: Assemble, owned: boolean): readonly string[] => {
       Copy: (e) => copyCommands(e, owned),
       Symlink: (e) => [`make_link ${shellQuote(e.target)} ${at(e.destination)}`, ...ownedBy(e.owner, e.destination)],
       Content: (e) => [writeContentCommands(e.destination, e.content), ...ownedBy(e.owner, e.destination)],
-      Directory: (e) => [...(e.destination === "" ? [] : [`make_dir ${at(e.destination)}`]), ...ownedBy(e.owner, e.destination)],
+      Directory: (e) => [
+        ...(e.destination === "" ? [] : [`make_dir ${at(e.destination)}`]),
+        ...ownedBy(e.owner, e.destination),
+        ...(e.opaque === true ? [writeContentCommands(opaquePath(e.destination), ""), ...ownedBy(ROOT, opaquePath(e.destination))] : []),
+      ],
+      // image-spec layer.md, "Whiteouts": an empty file .wh.NAME beside what it deletes.
+      Whiteout: (e) => [writeContentCommands(whiteoutPath(e.destination), ""), ...ownedBy(ROOT, whiteoutPath(e.destination))],
     })(entry);
     const impliedOwner = owned ? ` ${ownerWord(step.owner)}` : "";
     return [...parents.map((p) => `implied_dir ${at(p)}${impliedOwner}`), ...place];
@@ -61,7 +68,8 @@ const modeCommands = (step: Assemble): readonly string[] => {
       Copy: (c) => (c.mode === undefined ? [] : [`set_mode ${modeWord(c.mode)} ${at(c.destination)}`]),
       Symlink: () => [],
       Content: (c) => [`set_mode ${modeWord(c.mode)} ${at(c.destination)}`],
-      Directory: (d) => [`set_mode ${modeWord(d.mode)} ${at(d.destination)}`],
+      Directory: (d) => [`set_mode ${modeWord(d.mode)} ${at(d.destination)}`, ...(d.opaque === true ? [`set_mode ${modeWord(WHITEOUT_MODE)} ${at(opaquePath(d.destination))}`] : [])],
+      Whiteout: (w) => [`set_mode ${modeWord(WHITEOUT_MODE)} ${at(whiteoutPath(w.destination))}`],
     })(e),
   );
   const rootGiven = step.entries.some((e) => e.destination === "" && (e._tag === "Directory" || (e._tag === "Copy" && e.mode !== undefined)));

@@ -4,7 +4,15 @@ import type { Owner, StepOf } from "@ocistage/program";
 // --owner/--group and nobody needs root; otherwise (owners of their own, or a copy that keeps the
 // owners on disk) each node of the scratch tree gets its owner, which only root can give.
 export const uniformOwner = (step: StepOf<"AssembleRootfs">): Owner | undefined =>
-  step.entries.every((e) => e.owner !== "keep" && e.owner.uid === step.owner.uid && e.owner.gid === step.owner.gid) ? step.owner : undefined;
+  step.entries.every((e) => {
+    const owner = e._tag === "Whiteout" ? WHITEOUT_OWNER : e.owner;
+    return owner !== "keep" && owner.uid === step.owner.uid && owner.gid === step.owner.gid;
+  })
+    ? step.owner
+    : undefined;
+
+// Whiteout files are root's, as the build writes them.
+const WHITEOUT_OWNER: Owner = { uid: 0, gid: 0 };
 
 export const ownerWord = (owner: Owner): string => `${owner.uid}:${owner.gid}`;
 

@@ -5,6 +5,7 @@ import { layersNeedingRoot } from "./layerOwners.ts";
 import { commentText } from "./shellQuote.ts";
 import { isRelativeSource } from "./sourcePath.ts";
 import { CAPABILITY_HELPERS } from "./capabilityCommands.ts";
+import { IMPORT_BLOB_HELPER } from "./importBaseCommands.ts";
 
 // What the top of the script needs to know about the program.
 export interface ScriptNeeds {
@@ -12,6 +13,7 @@ export interface ScriptNeeds {
   readonly rootFor: readonly string[]; // layers that mix owners
   readonly hasCopies: boolean;
   readonly hasExcludes: boolean;
+  readonly hasBases: boolean; // some image is built on a base image (import_blob)
   readonly archive?: string; // the layout archive's name, when the program writes one
 }
 
@@ -20,7 +22,10 @@ export const scriptNeeds = (program: Program): ScriptNeeds => {
   const copies = assembles.flatMap((s) => s.entries.flatMap((e) => (e._tag === "Copy" ? [e] : [])));
   const archive = program.steps.find((s): s is StepOf<"ArchiveLayout"> => s._tag === "ArchiveLayout")?.archive;
   return {
-    sourceRoot: copies.some((c) => isRelativeSource(c.source)),
+    sourceRoot:
+      copies.some((c) => isRelativeSource(c.source)) ||
+      program.steps.some((s) => s._tag === "ImportBase" && s.base.source._tag !== "Registry" && isRelativeSource(s.base.source.path)),
+    hasBases: program.steps.some((s) => s._tag === "ImportBase"),
     rootFor: layersNeedingRoot(assembles),
     hasCopies: copies.length > 0,
     hasExcludes: copies.some((c) => c.exclude.length > 0),
@@ -190,7 +195,7 @@ put_blob() {
   mv -f -- "$1" "$blobs/$blob_hex"
 }
 
-# check_blob FILE: FILE's sha256 is its name
+${needs.hasBases ? `${IMPORT_BLOB_HELPER.trimStart()}\n` : ""}# check_blob FILE: FILE's sha256 is its name
 check_blob() {
   hex=$(sha256sum < "$1")
   hex=\${hex%% *}

@@ -3,6 +3,7 @@ import type { Descriptor, Digest, Json } from "@ocistage/oci";
 import type { Program, StepHandlers, StepOf } from "@ocistage/program";
 import { DIGEST_TAG_LENGTH, matchStep } from "@ocistage/program";
 import { assembleRootfsCommands, scratchRootWord } from "./assembleRootfsCommands.ts";
+import { importBaseCommands } from "./importBaseCommands.ts";
 import { gnuTarCreateWords } from "./gnuTarArgs.ts";
 import { tarLayerCommand } from "./capabilityCommands.ts";
 import { digestSlot, jsonTemplate, printfTemplate, sizeSlot, textSlot } from "./jsonTemplate.ts";
@@ -37,6 +38,7 @@ const handlers = (program: Program): StepHandlers<string> => {
     ociDescriptor({ mediaType, digest: slot(digestSlot(hex)) as Digest, size: slot(sizeSlot(size)) as unknown as number });
   return {
     WriteLayoutFile: (step) => `printf '%s' ${singleQuote(step.content)} > "$out/oci-layout"`,
+    ImportBase: (step) => importBaseCommands(step),
     AssembleRootfs: (step) => assembleRootfsCommands(step),
     TarLayer: (step) => {
       const assemble = assembleStepOf(program, step.layer);
@@ -53,7 +55,9 @@ const handlers = (program: Program): StepHandlers<string> => {
     },
     WriteConfig: (step) => {
       const vars = documentOf(step.name);
-      const parts = jsonTemplate((slot) => withDiffIds(step.config, step.layers.map((layer) => slot(digestSlot(variablesOf(variables, layer).hex)) as Digest)));
+      const parts = jsonTemplate((slot) =>
+        withDiffIds(step.config, [...(step.base?.layers ?? []).map((l) => l.diffId as Digest), ...step.layers.map((layer) => slot(digestSlot(variablesOf(variables, layer).hex)) as Digest)]),
+      );
       const file = pathWord("scratch", `${step.name.replace(/^write-/, "")}.json`);
       return [printfTemplate(parts, file), `put_blob ${file}`, `${vars.hex}=$blob_hex ${vars.size}=$blob_size`].join("\n");
     },
@@ -63,7 +67,10 @@ const handlers = (program: Program): StepHandlers<string> => {
       const parts = jsonTemplate((slot) =>
         imageManifest({
           config: descriptor(slot, MediaType.imageConfig, config.hex, config.size),
-          layers: step.layers.map(({ layer, mediaType }) => descriptor(slot, mediaType, variablesOf(variables, layer).hex, variablesOf(variables, layer).size)),
+          layers: [
+            ...(step.base?.layers ?? []).map((l) => ociDescriptor({ mediaType: l.mediaType, digest: l.digest as Digest, size: l.size })),
+            ...step.layers.map(({ layer, mediaType }) => descriptor(slot, mediaType, variablesOf(variables, layer).hex, variablesOf(variables, layer).size)),
+          ],
           annotations: step.annotations,
           artifactType: step.artifactType,
         }),
@@ -104,7 +111,8 @@ const handlers = (program: Program): StepHandlers<string> => {
       return [...tags, printfTemplate(parts, `"$out/index.json"`)].join("\n");
     },
     VerifyBlobs: () => {
-      const expected = [...[...variables.values()], ...documents.values()].map((v) => `"$${v.hex}"`);
+      const baseHexes = program.steps.flatMap((s) => (s._tag === "ImportBase" ? s.base.layers.map((l) => l.digest.slice("sha256:".length)) : []));
+      const expected = [...[...variables.values()], ...documents.values()].map((v) => `"$${v.hex}"`).concat([...new Set(baseHexes)]);
       return [
         `for blob in ${BLOBS}/*; do`,
         `  check_blob "$blob"`,

@@ -1,0 +1,8 @@
+export * from "./BaseError.ts";
+export * from "./parseBaseReference.ts";
+export * from "./readBase.ts";
+export * from "./baseBlobFiles.ts";
+export { applyLayer, normaliseMember, sortedFiles } from "./fileTree.ts";
+export type { LayerEntry } from "./fileTree.ts";
+export { compressionOf, readLayerBlob } from "./readLayerBlob.ts";
+export type { LayerCompression, ReadLayer } from "./readLayerBlob.ts";
