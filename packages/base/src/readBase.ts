@@ -11,19 +11,20 @@ import { readOciBase } from "./readOciBase.ts";
 
 /**
  * Reads the base image `from` names (containers-transports(5) syntax, see parseBaseReference), for
- * `platform`, relative paths from `specDir`: verified blob by blob, as program data. An
+ * `platform`, relative paths from `specDir`: verified blob by blob, as program data (its file list
+ * kept in `cacheDir` by manifest digest, so the next read skips the layers). An
  * `oci-archive` is unpacked into a temporary folder for the read and removed after.
  * docker-archive and registry bases come with the docker-archive and registry readers.
  */
 export const readBase =
-  (from: string, specDir: string, platform: Platform): TE.TaskEither<BaseError, BaseImage> =>
+  (from: string, specDir: string, platform: Platform, cacheDir?: string): TE.TaskEither<BaseError, BaseImage> =>
   async () => {
     const parsed = parseBaseReference(from);
     if (E.isLeft(parsed)) return E.left({ _tag: "BadReference", from, reason: parsed.left });
     const { source, pinned } = parsed.right;
     switch (source._tag) {
       case "Oci":
-        return readOciBase({ from, dir: path.resolve(specDir, source.path), source, ref: source.ref, pinned, platform });
+        return readOciBase({ from, dir: path.resolve(specDir, source.path), source, ref: source.ref, pinned, platform, cacheDir });
       case "OciArchive": {
         const archive = path.resolve(specDir, source.path);
         const dir = await fs.mkdtemp(path.join(tmpdir(), "ocistage-base-"));
@@ -34,7 +35,7 @@ export const readBase =
           return E.left({ _tag: "Unreadable", from, file: archive, reason: (e as Error).message });
         }
         try {
-          return await readOciBase({ from, dir, source, ref: source.ref, pinned, platform });
+          return await readOciBase({ from, dir, source, ref: source.ref, pinned, platform, cacheDir });
         } finally {
           await fs.rm(dir, { recursive: true, force: true });
         }

@@ -7,6 +7,7 @@ import type { BaseFile, BaseImage, BaseLayer, BaseSource, Platform } from "@ocis
 import type { BaseError } from "./BaseError.ts";
 import { applyLayer, sortedFiles } from "./fileTree.ts";
 import { compressionOf, readLayerBlob } from "./readLayerBlob.ts";
+import { readCachedBase, writeCachedBase } from "./baseFileCache.ts";
 
 const REF_NAME = "org.opencontainers.image.ref.name";
 const INDEX_TYPES = new Set(["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"]);
@@ -87,6 +88,7 @@ export const readOciBase = async (args: {
   readonly ref: string | undefined;
   readonly pinned: string | undefined;
   readonly platform: Platform;
+  readonly cacheDir: string | undefined; // where file lists of bases read before are kept
 }): Read<BaseImage> => {
   const { from, dir, platform } = args;
   const indexFile = path.join(dir, "index.json");
@@ -127,6 +129,10 @@ export const readOciBase = async (args: {
     return E.left({ _tag: "NoSuchImage", from, reason: `is an image for ${platformText(config.right)}, not ${platformText(platform)} (set the image's architecture, os and variant to the base's)` });
   const diffIds = config.right.rootfs.diff_ids;
   if (diffIds.length !== layerDescriptors.length) return E.left({ _tag: "Invalid", from, reason: `its manifest has ${layerDescriptors.length} layers but its config ${diffIds.length} diff_ids` });
+  const platformOfBase = { os: config.right.os, architecture: config.right.architecture, ...(config.right.variant === undefined ? {} : { variant: config.right.variant }) };
+  const cached = await readCachedBase(args.cacheDir, manifestDescriptor.digest);
+  if (cached !== undefined)
+    return E.right({ written: from, source: args.source, digest: manifestDescriptor.digest, platform: platformOfBase, config: config.right, layers: cached.layers, files: cached.files });
   const files = new Map<string, BaseFile>();
   const layers: BaseLayer[] = [];
   for (const [i, d] of layerDescriptors.entries()) {
@@ -145,13 +151,7 @@ export const readOciBase = async (args: {
     applyLayer(files, read.entries);
     layers.push({ digest: d.digest, size: d.size, mediaType: d.mediaType, diffId: read.diffId });
   }
-  return E.right({
-    written: from,
-    source: args.source,
-    digest: manifestDescriptor.digest,
-    platform: { os: config.right.os, architecture: config.right.architecture, ...(config.right.variant === undefined ? {} : { variant: config.right.variant }) },
-    config: config.right,
-    layers,
-    files: sortedFiles(files),
-  });
+  const sorted = sortedFiles(files);
+  await writeCachedBase(args.cacheDir, manifestDescriptor.digest, { layers, files: sorted });
+  return E.right({ written: from, source: args.source, digest: manifestDescriptor.digest, platform: platformOfBase, config: config.right, layers, files: sorted });
 };

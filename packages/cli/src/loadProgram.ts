@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { baseRequests, lower } from "@ocistage/lower";
 import type { BaseImage, Program } from "@ocistage/program";
 import { formatBaseError, readBase } from "@ocistage/base";
+import { defaultCacheDir } from "@ocistage/build";
 import { loadSpec } from "@ocistage/spec";
 import type { LoadedSpec } from "@ocistage/spec";
 import type { CliError } from "./CliError.ts";
@@ -25,11 +26,11 @@ export interface LoadedProgram {
 
 // The base images the spec names, each read once (and verified) here at the edge: lowering is
 // pure and gets them as data. A base that cannot be read is bad input naming the spec field.
-const readBases = (loaded: LoadedSpec): TE.TaskEither<CliError, ReadonlyMap<string, BaseImage>> => async () => {
+const readBases = (loaded: LoadedSpec, env: NodeJS.ProcessEnv): TE.TaskEither<CliError, ReadonlyMap<string, BaseImage>> => async () => {
   const bases = new Map<string, BaseImage>();
   const problems: string[] = [];
   for (const request of baseRequests(loaded.spec)) {
-    const base = await readBase(request.from, path.dirname(loaded.file), request.platform)();
+    const base = await readBase(request.from, path.dirname(loaded.file), request.platform, defaultCacheDir(env))();
     if (E.isLeft(base)) problems.push(`${request.at}: ${formatBaseError(base.left)}`);
     else bases.set(request.key, base.right);
   }
@@ -43,7 +44,7 @@ export const loadProgram = (specPath: string, env: NodeJS.ProcessEnv = process.e
       pipe(
         loadSpec(specPath),
         TE.mapLeft((error): CliError => ({ _tag: "Spec", error })),
-        TE.chain((loaded) => pipe(readBases(loaded), TE.map((bases) => ({ loaded, bases })))),
+        TE.chain((loaded) => pipe(readBases(loaded, env), TE.map((bases) => ({ loaded, bases })))),
         TE.chainEitherK(({ loaded, bases }) =>
           pipe(
             lower(loaded.spec, { specFile: path.basename(loaded.file), specText: loaded.text, sourceDateEpoch: epoch, bases }),
