@@ -22,7 +22,11 @@ export const layerFacts = (program: Program): readonly LayerFacts[] =>
 
 // A config field named as the spec gave it (WriteConfig.fieldAt), without the image's own
 // prefix ("images[0].env" → "env"); one the program does not place, by its OCI path.
-const specName = (fieldAt: Readonly<Record<string, string>>, key: string): string => (fieldAt[key] ?? key).replace(/^images\[\d+\]\./, "");
+// A field the image inherits from its base (fieldAt says `from`) is shown by its config name.
+const specName = (fieldAt: Readonly<Record<string, string>>, key: string): string => {
+  const name = (fieldAt[key] ?? key).replace(/^images\[\d+\]\./, "");
+  return name === "from" ? `${key.replace(/^config\./, "")} (from the base)` : name;
+};
 
 const keysOf = (value: Json): readonly string[] => (typeof value === "object" && value !== null && !Array.isArray(value) ? Object.keys(value) : []);
 
