@@ -11,6 +11,7 @@ export interface HandEntry {
   readonly name: string;
   readonly type?: "file" | "directory" | "symlink" | "link" | "character-device" | "fifo";
   readonly content?: string;
+  readonly bytes?: Uint8Array; // binary content, in place of `content`
   readonly mode?: number;
   readonly uid?: number;
   readonly gid?: number;
@@ -40,7 +41,7 @@ export const tarBytes = async (entries: readonly HandEntry[]): Promise<Buffer> =
       ...(e.linkname === undefined ? {} : { linkname: e.linkname }),
       ...(e.devmajor === undefined ? {} : { devmajor: e.devmajor, devminor: e.devminor ?? 0 }),
     };
-    if (type === "file") pack.entry(header, Buffer.from(e.content ?? ""));
+    if (type === "file") pack.entry(header, e.bytes === undefined ? Buffer.from(e.content ?? "") : Buffer.from(e.bytes));
     else pack.entry(header, "");
   }
   pack.finalize();
