@@ -11,7 +11,7 @@ import { requireRoot, requireTools } from "../../build/test/support/requireTools
 import { runOk } from "../../build/test/support/runProcess.ts";
 import { makeTempDir, removeTempDir } from "../../build/test/support/tempDir.ts";
 import type { HandEntry } from "./support/handLayout.ts";
-import { treeListing, writeHandLayout } from "./support/handLayout.ts";
+import { GZIP, ZSTD, treeListing, writeHandLayout } from "./support/handLayout.ts";
 
 const lower: readonly HandEntry[] = [
   { name: "bin/", type: "directory" },
@@ -50,8 +50,8 @@ beforeAll(async () => {
 });
 afterAll(() => removeTempDir(work));
 
-const ourBundle = async (name: string): Promise<string> => {
-  const layout = await readLayout(path.join(work, "layout"))();
+const ourBundle = async (name: string, layoutDir = path.join(work, "layout")): Promise<string> => {
+  const layout = await readLayout(layoutDir)();
   if (E.isLeft(layout)) throw new Error(JSON.stringify(layout.left));
   const [manifest] = manifestsOf(layout.right);
   if (manifest === undefined) throw new Error("no manifest");
@@ -66,6 +66,16 @@ describe("whiteouts", () => {
     expect(await treeListing(rootfs)).toEqual(EXPECTED);
     expect(await fs.readFile(path.join(rootfs, "opt/new"), "utf8")).toBe("same layer, before the marker\n");
     expect((await fs.stat(path.join(rootfs, "opt"))).mode & 0o7777).toBe(0o750);
+  });
+
+  test.each([
+    ["tar+gzip", GZIP, true],
+    ["tar+zstd", ZSTD, requireTools("zstd")],
+  ] as const)("layers stored as %s unpack the same", async (name, encoding, available) => {
+    if (!available) return;
+    const layout = path.join(work, `layout-${encoding.mediaType.slice(-4)}`);
+    await writeHandLayout(layout, [lower, upper], undefined, "latest", encoding);
+    expect(await treeListing(await ourBundle(`ours-${name}`, layout))).toEqual(EXPECTED);
   });
 
   describe.runIf(requireTools("umoci") && requireRoot("umoci unpack"))("against umoci", () => {

@@ -1,6 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
+import { gzipSync } from "node:zlib";
 import * as tarStream from "tar-stream";
 import { MediaType, canonicalJson, canonicalJsonBytes, descriptor, imageConfig, imageIndex, imageManifest, indexEntry, layoutFile } from "@ocistage/oci";
 import type { ContainerConfig, Digest } from "@ocistage/oci";
@@ -57,26 +59,42 @@ const putBlob = async (dir: string, bytes: Uint8Array): Promise<Digest> => {
   return digest;
 };
 
+/** How a layer is stored: its tar as it is, or compressed (the media type says which). */
+export interface LayerEncoding {
+  readonly mediaType: string;
+  readonly encode: (tar: Buffer) => Buffer;
+}
+
+export const PLAIN: LayerEncoding = { mediaType: MediaType.layerTar, encode: (tar) => tar };
+
 /**
- * An OCI layout in `dir` with one image of the given layers (uncompressed tars, base first) and
- * container config, tagged `ref`. Returns the layers' digests.
+ * An OCI layout in `dir` with one image of the given layers (base first, stored as `encoding`
+ * says) and container config, tagged `ref`. Returns the layers' diff_ids.
  */
-export const writeHandLayout = async (dir: string, layers: readonly (readonly HandEntry[])[], config: ContainerConfig = { Entrypoint: ["/bin/sh"] }, ref = "latest"): Promise<readonly Digest[]> => {
+export const writeHandLayout = async (
+  dir: string,
+  layers: readonly (readonly HandEntry[])[],
+  config: ContainerConfig = { Entrypoint: ["/bin/sh"] },
+  ref = "latest",
+  encoding: LayerEncoding = PLAIN,
+): Promise<readonly Digest[]> => {
   await fs.mkdir(path.join(dir, "blobs", "sha256"), { recursive: true });
   await fs.writeFile(path.join(dir, "oci-layout"), canonicalJson(layoutFile()));
-  const tars = await Promise.all(layers.map(tarBytes));
+  const plain = await Promise.all(layers.map(tarBytes));
+  const diffIds = plain.map(sha256);
+  const tars = plain.map(encoding.encode);
   const digests = await Promise.all(tars.map((t) => putBlob(dir, t)));
-  const configBytes = canonicalJsonBytes(imageConfig({ architecture: "amd64", os: "linux", diffIds: digests, config }));
+  const configBytes = canonicalJsonBytes(imageConfig({ architecture: "amd64", os: "linux", diffIds, config }));
   const configDigest = await putBlob(dir, configBytes);
   const manifest = canonicalJsonBytes(
     imageManifest({
       config: descriptor({ mediaType: MediaType.imageConfig, digest: configDigest, size: configBytes.byteLength }),
-      layers: tars.map((t, i) => descriptor({ mediaType: MediaType.layerTar, digest: digests[i] as Digest, size: t.byteLength })),
+      layers: tars.map((t, i) => descriptor({ mediaType: encoding.mediaType, digest: digests[i] as Digest, size: t.byteLength })),
     }),
   );
   const manifestDigest = await putBlob(dir, manifest);
   await fs.writeFile(path.join(dir, "index.json"), canonicalJsonBytes(imageIndex({ manifests: [indexEntry({ target: descriptor({ mediaType: MediaType.imageManifest, digest: manifestDigest, size: manifest.byteLength }), tag: ref })] })));
-  return digests;
+  return diffIds;
 };
 
 // Every path under `root` with its kind ("d", "f", "l"), sorted: what a test compares of two trees.
@@ -93,4 +111,17 @@ export const treeListing = async (root: string): Promise<readonly string[]> => {
   };
   await walk(root, "");
   return out;
+};
+
+/** Layers stored gzip-compressed (node's zlib). */
+export const GZIP: LayerEncoding = { mediaType: MediaType.layerTarGzip, encode: (tar) => gzipSync(tar) };
+
+/** Layers stored zstd-compressed, by the zstd command (Debian's zstd). */
+export const ZSTD: LayerEncoding = {
+  mediaType: MediaType.layerTarZstd,
+  encode: (tar) => {
+    const result = spawnSync("zstd", ["-q", "-c"], { input: tar });
+    if (result.status !== 0) throw new Error(`zstd failed: ${result.stderr.toString()}`);
+    return result.stdout;
+  },
 };
