@@ -36,7 +36,7 @@ export const storeLayerMember = async (data: AsyncIterable<Buffer>, file: string
   const out = createWriteStream(file);
   let mediaType: string | undefined;
   let decompress: Transform | undefined;
-  let decompressed: Promise<void> = Promise.resolve();
+  let broken: Error | undefined; // the decompressor failed: the rest is still read (the archive goes on), not decompressed
   let size = 0;
   try {
     for await (const chunk of data) {
@@ -44,31 +44,25 @@ export const storeLayerMember = async (data: AsyncIterable<Buffer>, file: string
         mediaType = mediaTypeOf(chunk);
         if (mediaType !== MediaType.layerTar) {
           const make = layerDecompressor(mediaType);
-          if (E.isLeft(make)) return make;
-          const d = make.right();
-          d.on("data", (c: Buffer) => void diff.update(c));
-          decompressed = finished(d);
-          decompressed.catch(() => undefined);
-          decompress = d;
+          if (E.isLeft(make)) throw new Error(`bug: no decompressor for ${mediaType}`);
+          decompress = make.right();
+          decompress.on("data", (c: Buffer) => void diff.update(c));
+          decompress.on("error", (e) => (broken ??= e));
         }
       }
       stored.update(chunk);
       size += chunk.length;
       await write(out, chunk);
       if (decompress === undefined) diff.update(chunk);
-      else await write(decompress, chunk);
+      else if (broken === undefined && !decompress.write(chunk)) await Promise.race([once(decompress, "drain"), once(decompress, "close")]);
     }
     out.end();
     await finished(out);
-    decompress?.end();
-    try {
-      await decompressed;
-    } catch (e) {
-      return E.left(`is not a readable ${mediaType === MediaType.layerTarGzip ? "gzip" : "zstd"} stream (${e instanceof Error ? e.message : String(e)})`);
-    }
+    if (decompress !== undefined && broken === undefined) await finished(decompress.end()).catch((e: unknown) => (broken ??= e as Error));
   } finally {
     out.destroy();
   }
+  if (broken !== undefined) return E.left(`is not a readable ${mediaType === MediaType.layerTarGzip ? "gzip" : "zstd"} stream (${broken.message})`);
   const digest = `sha256:${stored.digest("hex")}` as Digest;
   return E.right({ digest, size, diffId: decompress === undefined ? digest : (`sha256:${diff.digest("hex")}` as Digest), mediaType: mediaType ?? MediaType.layerTar });
 };

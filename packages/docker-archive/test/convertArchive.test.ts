@@ -130,9 +130,27 @@ describe("wrong archives exit 1 naming the file, and write nothing", () => {
     await refused(await dockerArchive({ ...parts, manifest }), (file) => `${file}: manifest.json[0].Layers[1]: "../../etc/passwd" is a path leaving the archive`);
   });
 
+  test("a layer member that starts as gzip but is not a gzip stream", async () => {
+    const a = await layerTar("a", "x\n");
+    const broken = Buffer.concat([gzip(a.tar).subarray(0, 20), Buffer.alloc(4096, 7)]);
+    await refused(await dockerArchive({ layers: [{ name: "a.tar.gz", bytes: broken }], config: { name: "cfg.json", bytes: dockerConfig([a.diffId]) } }), (file) => new RegExp(`^${file}: a.tar.gz: is not a readable gzip stream \\(.+\\)\n$`));
+  });
+
   test("a member whose name leaves the archive", async () => {
     const parts = await twoLayers();
     await refused(await dockerArchive({ ...parts, extra: [{ name: "../evil", content: "x" }] }), (file) => `${file}: member "../evil" is a path leaving the archive`);
+  });
+
+  test("into a layout converted before, a wrong archive leaves that layout as it was", async () => {
+    const { out } = await convert(await dockerArchive(await twoLayers()));
+    const before = [await fs.readFile(path.join(out, "index.json"), "utf8"), (await fs.readdir(path.join(out, "blobs/sha256"))).sort()];
+    const file = path.join(work, "wrong-over-good.tar");
+    const parts = await twoLayers();
+    await fs.writeFile(file, await dockerArchive({ ...parts, layers: [parts.layers[0] ?? { name: "", bytes: Buffer.alloc(0) }, { name: "b/layer.tar", bytes: (await layerTar("b", "not it\n")).tar }] }));
+    const result = await runCli(["convert", `docker-archive:${file}`, "--out", out]);
+    expect(result.code).toBe(1);
+    expect([await fs.readFile(path.join(out, "index.json"), "utf8"), (await fs.readdir(path.join(out, "blobs/sha256"))).sort()]).toEqual(before);
+    expect((await fs.readdir(out)).sort()).toEqual(["blobs", "index.json", "oci-layout"]);
   });
 
   test("a file that is not a tar", async () => {
