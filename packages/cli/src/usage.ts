@@ -115,7 +115,8 @@ entrypoint and cmd, env, working dir and user (names resolved in the rootfs' /et
 default capabilities, NOFILE 1024. --readonly makes the root file system read-only. Start it
 with \`runc run --bundle DIR ID\` (as root). A layout of several images needs --image ID;
 --from-layout bundles an image of an existing layout instead (REF: its ref.name). DIR is made
-beside itself and renamed into place; an earlier bundle there is replaced whole.`,
+beside itself and renamed into place; an earlier bundle there is replaced whole. --json prints
+the bundle's folder and its config.json.`,
   push: "ocistage push LAYOUT REF\n\nNot implemented yet.",
   diff: "ocistage diff OLD NEW [--format markdown|json]\n\nNot implemented yet.",
 };

@@ -8,6 +8,7 @@ import type { CliError } from "../CliError.ts";
 import type { Command } from "../Command.ts";
 import { loadProgram } from "../loadProgram.ts";
 import { buildDockerArchive } from "./buildDockerArchive.ts";
+import { knownImage } from "./layoutImages.ts";
 
 type Build = Extract<Command, { _tag: "Build" }>;
 
@@ -63,7 +64,8 @@ export const buildCommand = (command: Build): TE.TaskEither<CliError, string> =>
     loadProgram(command.spec),
     TE.chain(({ loaded, program }) =>
       pipe(
-        buildProgram(program, loaded.dir, command.out === "" ? defaultOut(program) : command.out, cacheModeOf(command), command.cacheDir),
+        TE.fromEither(knownImage(program, command.image)),
+        TE.chain(() => buildProgram(program, loaded.dir, command.out === "" ? defaultOut(program) : command.out, cacheModeOf(command), command.cacheDir)),
         TE.chain((result) =>
           command.dockerArchive === undefined
             ? TE.right(render(result, command.json))

@@ -12,7 +12,7 @@ import type { CliError } from "../CliError.ts";
 import type { Command } from "../Command.ts";
 import { loadProgram } from "../loadProgram.ts";
 import { buildProgram } from "./build.ts";
-import { layoutImages, selectImages } from "./layoutImages.ts";
+import { knownImage, layoutImages, selectImages } from "./layoutImages.ts";
 
 type Bundle = Extract<Command, { _tag: "Bundle" }>;
 
@@ -77,13 +77,16 @@ const fromSpec = (command: Bundle, spec: string): TE.TaskEither<CliError, string
       const target = path.resolve(command.out);
       const layout = path.join(path.dirname(target), `.${path.basename(target)}.ocistage-tmp-${process.pid}-layout`);
       const cleanup = (): Promise<void> => fs.rm(layout, { recursive: true, force: true });
+      const several = program.images.length > 1 && command.image === undefined;
+      if (several) return TE.left(bad([`${spec}: ${program.images.length} images; choose one with --image ID (${program.images.map((i) => i.id).join(", ")})`]));
       return pipe(
-        buildProgram(program, loaded.dir, layout),
+        TE.fromEither(knownImage(program, command.image)),
+        TE.chain(() => buildProgram(program, loaded.dir, layout)),
         TE.chain((result) => layoutImages(program, result)),
         TE.chainEitherK((images) => selectImages(images, command.image)),
         TE.chainEitherK((images) => {
           const [only, ...others] = images;
-          return only !== undefined && others.length === 0 ? E.right(only) : E.left(bad([`${spec}: ${images.length} images; choose one with --image ID (${images.map((i) => i.id).join(", ")})`]));
+          return only !== undefined && others.length === 0 ? E.right(only) : E.left(bad([`${spec}: ${images.length} images; choose one with --image ID`]));
         }),
         TE.chain((image) => bundleOf(command, { name: image.name, manifest: image.manifest })),
         TE.chainFirst(() => TE.fromTask(cleanup)),

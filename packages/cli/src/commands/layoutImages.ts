@@ -43,3 +43,9 @@ export const selectImages = (images: readonly LayoutImage[], id: string | undefi
   const found = images.filter((image) => image.id === id);
   return found.length > 0 ? E.right(found) : E.left({ _tag: "BadInput", lines: [`--image ${id}: no such image; the images are ${images.map((i) => i.id).join(", ")}`] });
 };
+
+/** `--image ID` checked against the program before anything is built: undefined passes. */
+export const knownImage = (program: Program, id: string | undefined): E.Either<CliError, void> =>
+  id === undefined || program.images.some((image) => image.id === id)
+    ? E.right(undefined)
+    : E.left({ _tag: "BadInput", lines: [`--image ${id}: no such image; the images are ${program.images.map((i) => i.id).join(", ")}`] });
