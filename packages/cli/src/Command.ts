@@ -2,7 +2,7 @@
 export type Command =
   | { readonly _tag: "Help"; readonly verb?: string }
   | { readonly _tag: "Version" }
-  | { readonly _tag: "Build"; readonly spec: string; readonly out: string; readonly json: boolean; readonly verifyInputs: boolean; readonly noCache: boolean; readonly cacheDir?: string }
+  | { readonly _tag: "Build"; readonly spec: string; readonly out: string; readonly json: boolean; readonly verifyInputs: boolean; readonly noCache: boolean; readonly cacheDir?: string; readonly dockerArchive?: string; readonly image?: string }
   | { readonly _tag: "Validate"; readonly spec: string; readonly json: boolean }
   | { readonly _tag: "Plan"; readonly spec: string; readonly format: "text" | "markdown" | "json" }
   | { readonly _tag: "DryRun"; readonly spec: string; readonly json: boolean }
@@ -12,4 +12,9 @@ export type Command =
   | { readonly _tag: "Docs"; readonly spec: string; readonly output?: string }
   | { readonly _tag: "Test"; readonly spec: string; readonly out?: string; readonly record?: string }
   | { readonly _tag: "Verify"; readonly layout: string; readonly json: boolean }
+  | { readonly _tag: "Convert"; readonly source: string; readonly out: string; readonly json: boolean }
+  | { readonly _tag: "Bundle"; readonly source: BundleSource; readonly out: string; readonly image?: string; readonly readonly: boolean; readonly json: boolean }
   | { readonly _tag: "NotYet"; readonly verb: string; readonly issue: string };
+
+/** What `ocistage bundle` unpacks: a spec it builds first, or an OCI layout already built (`DIR[:REF]`). */
+export type BundleSource = { readonly _tag: "Spec"; readonly spec: string } | { readonly _tag: "Layout"; readonly layout: string };

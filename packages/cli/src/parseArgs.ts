@@ -1,7 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import type { CliError } from "./CliError.ts";
-import type { Command } from "./Command.ts";
+import type { BundleSource, Command } from "./Command.ts";
 import { VERB_USAGE } from "./usage.ts";
 
 interface Parsed {
@@ -63,6 +63,30 @@ const verbWith =
 const optional = <K extends string>(key: K, value: string | undefined): { readonly [P in K]?: string } =>
   (value === undefined ? {} : { [key]: value }) as { readonly [P in K]?: string };
 
+// `convert docker-archive:FILE --out DIR [--json]`
+const parseConvert = (argv: readonly string[]): E.Either<CliError, Command> =>
+  verbWith(argv, ["--out"], ["--json"])((p) =>
+    pipe(
+      one(p, "SOURCE (docker-archive:FILE)", "convert"),
+      E.chain((source) => {
+        const out = str(p, "--out");
+        if (!source.startsWith("docker-archive:") || source.length === "docker-archive:".length)
+          return usage(`ocistage convert: SOURCE must be docker-archive:FILE, found ${JSON.stringify(source)}`);
+        return out === undefined ? usage("ocistage convert: --out DIR is required") : E.right<CliError, Command>({ _tag: "Convert", source: source.slice("docker-archive:".length), out, json: p.flags.has("--json") });
+      }),
+    ),
+  );
+
+// `bundle SPEC --out DIR [--image ID] [--readonly]` or `bundle --from-layout DIR[:REF] --out DIR …`
+const parseBundle = (argv: readonly string[]): E.Either<CliError, Command> =>
+  verbWith(argv, ["--out", "--image", "--from-layout"], ["--readonly", "--json"])((p) => {
+    const layout = str(p, "--from-layout");
+    const out = str(p, "--out");
+    if (out === undefined) return usage("ocistage bundle: --out DIR is required");
+    const source = layout === undefined ? E.map((spec: string): BundleSource => ({ _tag: "Spec", spec }))(one(p, "SPEC (or --from-layout DIR[:REF])", "bundle")) : p.positional.length > 0 ? usage("ocistage bundle: give a SPEC or --from-layout, not both") : E.right<CliError, BundleSource>({ _tag: "Layout", layout });
+    return E.map((s: BundleSource): Command => ({ _tag: "Bundle", source: s, out, readonly: p.flags.has("--readonly"), json: p.flags.has("--json"), ...optional("image", str(p, "--image")) }))(source);
+  });
+
 export const parseArgs = (argv: readonly string[]): E.Either<CliError, Command> => {
   const [verb, ...rest] = argv;
   if (verb === undefined || verb === "--help" || verb === "-h" || verb === "help")
@@ -73,7 +97,7 @@ export const parseArgs = (argv: readonly string[]): E.Either<CliError, Command> 
   const spec = (p: Parsed): E.Either<CliError, string> => one(p, "SPEC", verb);
   switch (verb) {
     case "build":
-      return verbWith(rest, ["--out", "--cache-dir"], ["--json", "--verify-inputs", "--no-cache"])((p) =>
+      return verbWith(rest, ["--out", "--cache-dir", "--docker-archive", "--image"], ["--json", "--verify-inputs", "--no-cache"])((p) =>
         E.map((s: string): Command => ({
           _tag: "Build",
           spec: s,
@@ -82,8 +106,14 @@ export const parseArgs = (argv: readonly string[]): E.Either<CliError, Command> 
           verifyInputs: p.flags.has("--verify-inputs"),
           noCache: p.flags.has("--no-cache"),
           ...optional("cacheDir", str(p, "--cache-dir")),
+          ...optional("dockerArchive", str(p, "--docker-archive")),
+          ...optional("image", str(p, "--image")),
         }))(spec(p)),
       );
+    case "convert":
+      return parseConvert(rest);
+    case "bundle":
+      return parseBundle(rest);
     case "validate":
       return verbWith(rest, [], ["--json"])((p) => E.map((s: string): Command => ({ _tag: "Validate", spec: s, json: p.flags.has("--json") }))(spec(p)));
     case "dry-run":

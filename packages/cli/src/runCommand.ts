@@ -2,6 +2,8 @@ import * as TE from "fp-ts/lib/TaskEither.js";
 import type { CliError } from "./CliError.ts";
 import type { Command } from "./Command.ts";
 import { buildCommand } from "./commands/build.ts";
+import { bundleCommand } from "./commands/bundle.ts";
+import { convertCommand } from "./commands/convert.ts";
 import { docsCommand } from "./commands/docs.ts";
 import { dryRunCommand } from "./commands/dry-run.ts";
 import { emitDockerfileCommand } from "./commands/emitDockerfile.ts";
@@ -46,6 +48,10 @@ export const runCommand = (command: Command): TE.TaskEither<CliError, CommandOut
       return testCommand(command);
     case "Verify":
       return verifyCommand(command);
+    case "Convert":
+      return convertCommand(command);
+    case "Bundle":
+      return bundleCommand(command);
     case "NotYet":
       return TE.left({ _tag: "Usage", message: `ocistage ${command.verb}: not implemented yet` });
   }

@@ -15,6 +15,8 @@ Usage: ocistage VERB [options]
   docs SPEC [-o FILE]                  one Markdown page with every view of the program
   test SPEC [--out DIR]                build, then run the spec's smoke tests in a real runtime
   verify LAYOUT [--json]               re-hash every blob, check every descriptor
+  convert docker-archive:FILE --out DIR [--json]   a docker save archive as an OCI layout
+  bundle SPEC --out DIR [--image ID] [--readonly]   an OCI runtime bundle for runc
   push LAYOUT REF                      (not yet)
   diff OLD NEW                         (not yet)
 
@@ -25,6 +27,7 @@ Run \`ocistage VERB --help\` for one verb.`;
 
 export const VERB_USAGE: Readonly<Record<string, string>> = {
   build: `ocistage build SPEC [--out DIR] [--json] [--verify-inputs] [--no-cache] [--cache-dir DIR]
+ocistage build SPEC --out DIR --docker-archive FILE [--image ID]
 
 Build the layout into DIR (default ./out/<name>), a plain OCI layout folder: oci-layout,
 index.json, blobs/sha256/<hex> and image.oci.tar. Blobs are added by rename, image.oci.tar and
@@ -48,7 +51,15 @@ The records live in $XDG_CACHE_HOME/ocistage (default ~/.cache/ocistage), or --c
   --no-cache       build every layer and the archive from the inputs; the cache is neither
                    read nor written
 verify-blobs re-hashes every blob this build wrote and checks a reused one's size against its
-record (\`ocistage verify DIR\` re-hashes them all).`,
+record (\`ocistage verify DIR\` re-hashes them all).
+
+--docker-archive FILE also writes the image in the docker save format (docker load, podman
+load, skopeo's docker-archive:): manifest.json, repositories, the config as <hex>.json and each
+layer as its uncompressed tar <diff_id hex>.tar (a compressed layer is decompressed), plus the
+legacy <id>/{VERSION,json,layer.tar} folders; every entry root-owned at SOURCE_DATE_EPOCH, so
+the file is the same bytes for the same image. It holds every image of a layout (a tag names
+one image: of a multi-platform reference, the first platform's) or the one --image ID names.
+FILE is written beside itself and renamed into place.`,
   validate: `ocistage validate SPEC [--json]
 
 Decode the spec, lower it into a program and check the program's structure (unique step names,
@@ -83,6 +94,29 @@ and print the results; --record writes them as JSON for the docs' Evidence secti
 
 Re-hash every blob of an OCI layout and check every descriptor (size, media type, digest) from
 index.json down. Every issue is printed with the descriptor's path; exit 1 if there is any.`,
+  convert: `ocistage convert docker-archive:FILE --out DIR [--json]
+
+Read a docker save archive (docker save, podman save, skopeo copy … docker-archive:, a nix
+docker tarball; the archive may be gzip-compressed) and write it to DIR as a plain OCI layout.
+Every layer is kept byte for byte (its digest is the sha256 of the member as stored; a gzip or
+zstd member stays compressed, with that media type) after its tar is checked against the
+config's diff_id; the config keeps the fields the OCI config defines (Docker's own, such as
+container_config or Healthcheck, are left out, as skopeo does); index.json names each image by
+the tag of its RepoTags. A wrong archive (no manifest.json, a layer that is not its diff_id, a
+path leaving the archive) exits 1 naming the file, and nothing is written.`,
+  bundle: `ocistage bundle SPEC --out DIR [--image ID] [--readonly]
+ocistage bundle --from-layout DIR[:REF] --out DIR [--readonly]
+
+Build the image (with the cache) and write DIR as an OCI runtime bundle: DIR/rootfs, its layers
+applied in order (whiteouts honoured, owners and device nodes as the tars say when run as
+root, no path outside rootfs), and DIR/config.json (runtime-spec 1.2.0): the image's
+entrypoint and cmd, env, working dir and user (names resolved in the rootfs' /etc/passwd and
+/etc/group), no terminal, pid/network/mount/ipc/uts namespaces, the standard mounts, the
+default capabilities, NOFILE 1024. --readonly makes the root file system read-only. Start it
+with \`runc run --bundle DIR ID\` (as root). A layout of several images needs --image ID;
+--from-layout bundles an image of an existing layout instead (REF: its ref.name). DIR is made
+beside itself and renamed into place; an earlier bundle there is replaced whole. --json prints
+the bundle's folder and its config.json.`,
   push: "ocistage push LAYOUT REF\n\nNot implemented yet.",
   diff: "ocistage diff OLD NEW [--format markdown|json]\n\nNot implemented yet.",
 };

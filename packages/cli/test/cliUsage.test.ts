@@ -4,7 +4,7 @@
 import { describe, expect, test } from "vitest";
 import { EXAMPLE_BUSYBOX, runCli } from "../../build/test/support/runCli.ts";
 
-const VERBS = ["build", "validate", "plan", "dry-run", "graph", "emit", "docs", "test", "verify", "push", "diff"] as const;
+const VERBS = ["build", "validate", "plan", "dry-run", "graph", "emit", "docs", "test", "verify", "convert", "bundle", "push", "diff"] as const;
 
 describe.concurrent("help and version", () => {
   test("--help prints the usage, naming every verb, and exits 0", async () => {
@@ -34,6 +34,10 @@ describe.concurrent("usage errors exit 2, on stderr only", () => {
     ["an unknown flag of another verb", ["validate", EXAMPLE_BUSYBOX, "--out", "x"], /unknown option --out/],
     ["a missing SPEC", ["build"], /missing SPEC/],
     ["a flag without its value", ["build", EXAMPLE_BUSYBOX, "--out"], /--out needs a value/],
+    ["convert of something other than docker-archive:", ["convert", "oci:/tmp/x", "--out", "y"], /SOURCE must be docker-archive:FILE, found "oci:\/tmp\/x"/],
+    ["convert without --out", ["convert", "docker-archive:x.tar"], /--out DIR is required/],
+    ["bundle without --out", ["bundle", EXAMPLE_BUSYBOX], /ocistage bundle: --out DIR is required/],
+    ["bundle of a spec and a layout at once", ["bundle", EXAMPLE_BUSYBOX, "--from-layout", "x", "--out", "y"], /give a SPEC or --from-layout, not both/],
   ])("%s", async (_, args, message) => {
     const result = await runCli(args);
     expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 2, stdout: "" });

@@ -7,3 +7,4 @@ export * from "./readLayout.ts";
 export * from "./verifyLayout.ts";
 export { hashFile } from "./layoutFs.ts";
 export type { Hashed } from "./layoutFs.ts";
+export * from "./layerStream.ts";

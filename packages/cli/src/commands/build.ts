@@ -7,6 +7,8 @@ import type { Program } from "@ocistage/program";
 import type { CliError } from "../CliError.ts";
 import type { Command } from "../Command.ts";
 import { loadProgram } from "../loadProgram.ts";
+import { buildDockerArchive } from "./buildDockerArchive.ts";
+import { knownImage } from "./layoutImages.ts";
 
 type Build = Extract<Command, { _tag: "Build" }>;
 
@@ -32,7 +34,8 @@ const headline = (result: BuildResult): readonly string[] => {
   return only !== undefined && others.length === 0 && only.mediaType === result.manifest.mediaType ? [only.digest] : result.references.map((r) => `${r.digest} ${r.reference}`);
 };
 
-const render = (result: BuildResult, json: boolean): string => {
+// `extra`: what else the command wrote (--docker-archive), a field of the JSON and a line of the text.
+const render = (result: BuildResult, json: boolean, extra?: { readonly dockerArchive: string; readonly line: string }): string => {
   const notes = layerNotes(result);
   return json
     ? JSON.stringify(
@@ -43,6 +46,7 @@ const render = (result: BuildResult, json: boolean): string => {
           descriptors: result.descriptors,
           cache: { layers: result.layers.map((l) => ({ layer: l.layer, digest: l.digest, source: l.source })), archive: result.archive },
           timings: result.timings,
+          ...(extra === undefined ? {} : { dockerArchive: extra.dockerArchive }),
         },
         null,
         2,
@@ -51,6 +55,7 @@ const render = (result: BuildResult, json: boolean): string => {
         ...headline(result),
         ...result.descriptors.map((d) => `  ${d.role.padEnd(20)} ${d.digest}  ${d.size} bytes${notes.has(d.role) ? ` (${notes.get(d.role)})` : ""}`),
         `wrote ${result.out} (${result.references.map((r) => `oci:${result.out}:${r.reference}`).join(", ")}) and ${path.join(result.out, "image.oci.tar")}`,
+        ...(extra === undefined ? [] : [extra.line]),
       ].join("\n");
 };
 
@@ -59,8 +64,16 @@ export const buildCommand = (command: Build): TE.TaskEither<CliError, string> =>
     loadProgram(command.spec),
     TE.chain(({ loaded, program }) =>
       pipe(
-        buildProgram(program, loaded.dir, command.out === "" ? defaultOut(program) : command.out, cacheModeOf(command), command.cacheDir),
-        TE.map((result) => render(result, command.json)),
+        TE.fromEither(knownImage(program, command.image)),
+        TE.chain(() => buildProgram(program, loaded.dir, command.out === "" ? defaultOut(program) : command.out, cacheModeOf(command), command.cacheDir)),
+        TE.chain((result) =>
+          command.dockerArchive === undefined
+            ? TE.right(render(result, command.json))
+            : pipe(
+                buildDockerArchive(program, result, command.dockerArchive, command.image),
+                TE.map((archive) => render(result, command.json, archive)),
+              ),
+        ),
       ),
     ),
   );
