@@ -6,3 +6,4 @@ export { applyLayer, normaliseMember, sortedFiles } from "./fileTree.ts";
 export type { LayerEntry } from "./fileTree.ts";
 export { compressionOf, readLayerBlob } from "./readLayerBlob.ts";
 export type { LayerCompression, ReadLayer } from "./readLayerBlob.ts";
+export type { BaseMaterialiser } from "./BaseMaterialiser.ts";

@@ -8,16 +8,18 @@ import type { BaseError } from "./BaseError.ts";
 import { extractLayoutArchive } from "./extractLayoutArchive.ts";
 import { parseBaseReference } from "./parseBaseReference.ts";
 import { readOciBase } from "./readOciBase.ts";
+import type { BaseMaterialiser } from "./BaseMaterialiser.ts";
 
 /**
  * Reads the base image `from` names (containers-transports(5) syntax, see parseBaseReference), for
  * `platform`, relative paths from `specDir`: verified blob by blob, as program data (its file list
  * kept in `cacheDir` by manifest digest, so the next read skips the layers). An
  * `oci-archive` is unpacked into a temporary folder for the read and removed after.
- * docker-archive and registry bases come with the docker-archive and registry readers.
+ * A docker-archive or registry base is turned into a temporary layout by `materialise` (the
+ * edge's converters), then read the same way.
  */
 export const readBase =
-  (from: string, specDir: string, platform: Platform, cacheDir?: string): TE.TaskEither<BaseError, BaseImage> =>
+  (from: string, specDir: string, platform: Platform, cacheDir?: string, materialise?: BaseMaterialiser): TE.TaskEither<BaseError, BaseImage> =>
   async () => {
     const parsed = parseBaseReference(from);
     if (E.isLeft(parsed)) return E.left({ _tag: "BadReference", from, reason: parsed.left });
@@ -41,8 +43,16 @@ export const readBase =
         }
       }
       case "DockerArchive":
-        return E.left({ _tag: "Unsupported", from, reason: "docker-archive bases are not read yet; convert it first (skopeo copy docker-archive:… oci:…) and name the oci: layout" });
-      case "Registry":
-        return E.left({ _tag: "Unsupported", from, reason: "registry bases (docker://) are not read yet; copy it first (skopeo copy docker://… oci:…) and name the oci: layout" });
+      case "Registry": {
+        if (materialise === undefined) return E.left({ _tag: "Unsupported", from, reason: "this reader has no converter for it; name an oci: layout (skopeo copy … oci:DIR)" });
+        const dir = await fs.mkdtemp(path.join(tmpdir(), "ocistage-base-"));
+        try {
+          const made = await materialise(source, specDir, dir);
+          if (E.isLeft(made)) return E.left({ _tag: "Unreadable", from, file: source._tag === "Registry" ? source.reference : source.path, reason: made.left });
+          return await readOciBase({ from, dir, source, ref: made.right.ref, pinned, platform, cacheDir });
+        } finally {
+          await fs.rm(dir, { recursive: true, force: true });
+        }
+      }
     }
   };

@@ -27,6 +27,7 @@ import type { OutputFolder } from "./outputFolder.ts";
 import { abandonOutput, openOutput, publishOutput } from "./outputFolder.ts";
 import { temporaryPath } from "./temporaryPath.ts";
 import { importBase } from "./importBase.ts";
+import type { BaseMaterialiser } from "@ocistage/base";
 import { writeLayoutArchive, writeLayerTar } from "./writeTreeTar.ts";
 
 export interface BuildOptions {
@@ -35,6 +36,9 @@ export interface BuildOptions {
   readonly cache?: CacheMode; // default "use"
   readonly cacheDir?: string; // default: defaultCacheDir(process.env)
   readonly parallelism?: number; // layers tarred at once; default: the cores, at most 4
+  // How a docker-archive or registry base's blobs are reached (the edge's converters); oci: and
+  // oci-archive: bases need none.
+  readonly materialiseBase?: BaseMaterialiser;
 }
 
 // The functions that read or write layer data, injected so tests can count them (a no-op
@@ -182,7 +186,7 @@ const stepRunner = (x: Execution, dir: string): StepHandlers<(state: BuildState)
   },
   ImportBase: (step) => (state) =>
     pipe(
-      timed(x, step.name, importBase(step, x.options.sourceRoot, dir)),
+      timed(x, step.name, importBase(step, x.options.sourceRoot, dir, x.options.materialiseBase)),
       TE.map(({ blobs, copied }) => {
         for (const blob of blobs) {
           const hex = blobHex(blob.digest);

@@ -5,6 +5,7 @@ import { createReadStream, createWriteStream, promises as fs } from "node:fs";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { baseBlobFiles } from "@ocistage/base";
+import type { BaseMaterialiser } from "@ocistage/base";
 import type { StepOf } from "@ocistage/program";
 import type { BuildError } from "./BuildError.ts";
 import { reasonOf } from "./BuildError.ts";
@@ -52,12 +53,12 @@ const copyChecked = async (from: string, layout: string, digest: string, size: n
  * base's layer order, and which of them were copied now.
  */
 export const importBase =
-  (step: StepOf<"ImportBase">, sourceRoot: string, dir: string): TE.TaskEither<BuildError, { readonly blobs: readonly StoredBlob[]; readonly copied: ReadonlySet<string> }> =>
+  (step: StepOf<"ImportBase">, sourceRoot: string, dir: string, materialise?: BaseMaterialiser): TE.TaskEither<BuildError, { readonly blobs: readonly StoredBlob[]; readonly copied: ReadonlySet<string> }> =>
   async () => {
     const scratch = temporaryPath(dir, "base");
     const copied = new Set<string>();
     try {
-      const files = await baseBlobFiles(step.base, sourceRoot, scratch);
+      const files = await baseBlobFiles(step.base, sourceRoot, scratch, materialise);
       for (const layer of step.base.layers) {
         const target = blobFile(dir, layer.digest);
         if (await hasBlob(target, layer.size)) continue;

@@ -10,7 +10,7 @@ import { buildExample, buildSpec } from "./support/buildExample.ts";
 import { readTreeFiles } from "./support/layoutFiles.ts";
 import { podmanEnv } from "./support/podmanEnv.ts";
 import { requireTools } from "./support/requireTools.ts";
-import { cliEnv, runCli } from "./support/runCli.ts";
+import { EXAMPLE_BUSYBOX, cliEnv, runCli } from "./support/runCli.ts";
 import { runOk, runProcess } from "./support/runProcess.ts";
 import { makeTempDir, removeTempDir } from "./support/tempDir.ts";
 
@@ -127,6 +127,19 @@ describe("an image from: oci:busybox-shell", () => {
     const spec = await writeSpec("from-archive.json", { ...ON_BUSYBOX, from: "oci-archive:busybox/image.oci.tar:latest" });
     const again = await buildSpec(spec, at("from-archive"));
     expect(again.manifest.digest).toBe(built.manifest.digest);
+  });
+});
+
+describe.runIf(haveTools)("a docker-archive: base", () => {
+  test("the base saved by build --docker-archive, and by skopeo copy … docker-archive:, gives the same image as the oci: base", async () => {
+    const saved = await runCli(["build", EXAMPLE_BUSYBOX, "--out", at("busybox-again"), "--docker-archive", at("busybox.docker.tar")]);
+    expect(saved.code, saved.stderr).toBe(0);
+    await runOk("skopeo", ["copy", "--quiet", `oci:${at("busybox")}:latest`, `docker-archive:${at("busybox.skopeo.tar")}`]);
+    for (const archive of ["busybox.docker.tar", "busybox.skopeo.tar"]) {
+      const spec = await writeSpec(`from-${archive}.json`, { ...ON_BUSYBOX, from: `docker-archive:${archive}` });
+      const again = await buildSpec(spec, at(`from-${archive}`));
+      expect(again.manifest.digest, archive).toBe(built.manifest.digest);
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import { baseRequests, lower } from "@ocistage/lower";
 import type { BaseImage, Program } from "@ocistage/program";
 import { formatBaseError, readBase } from "@ocistage/base";
 import { defaultCacheDir } from "@ocistage/build";
+import { baseMaterialiser } from "./baseMaterialiser.ts";
 import { loadSpec } from "@ocistage/spec";
 import type { LoadedSpec } from "@ocistage/spec";
 import type { CliError } from "./CliError.ts";
@@ -30,7 +31,7 @@ const readBases = (loaded: LoadedSpec, env: NodeJS.ProcessEnv): TE.TaskEither<Cl
   const bases = new Map<string, BaseImage>();
   const problems: string[] = [];
   for (const request of baseRequests(loaded.spec)) {
-    const base = await readBase(request.from, path.dirname(loaded.file), request.platform, defaultCacheDir(env))();
+    const base = await readBase(request.from, path.dirname(loaded.file), request.platform, defaultCacheDir(env), baseMaterialiser)();
     if (E.isLeft(base)) problems.push(`${request.at}: ${formatBaseError(base.left)}`);
     else bases.set(request.key, base.right);
   }

@@ -7,6 +7,7 @@ import type { Program } from "@ocistage/program";
 import type { CliError } from "../CliError.ts";
 import type { Command } from "../Command.ts";
 import { loadProgram } from "../loadProgram.ts";
+import { baseMaterialiser } from "../baseMaterialiser.ts";
 import { buildDockerArchive } from "./buildDockerArchive.ts";
 import { knownImage } from "./layoutImages.ts";
 
@@ -17,7 +18,7 @@ export const defaultOut = (program: Program): string => path.join("out", program
 // Build a loaded program; shared by `build` and `test`. The cache is on unless asked otherwise.
 export const buildProgram = (program: Program, sourceRoot: string, out: string, cache: CacheMode = "use", cacheDir?: string): TE.TaskEither<CliError, BuildResult> =>
   pipe(
-    buildImage(program, { sourceRoot, out, cache, ...(cacheDir === undefined ? {} : { cacheDir }) }),
+    buildImage(program, { sourceRoot, out, cache, materialiseBase: baseMaterialiser, ...(cacheDir === undefined ? {} : { cacheDir }) }),
     TE.mapLeft((error): CliError => ({ _tag: isEnvironmentError(error) ? "Environment" : "BadInput", lines: formatBuildError(error) })),
   );
 
