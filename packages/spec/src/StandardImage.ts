@@ -33,7 +33,13 @@ export const Perm = strictType("perm", { path: NonEmptyString }, { mode: Mode, u
 export type Perm = t.TypeOf<typeof Perm>;
 
 /** `debug: true` (busybox's applets) or the debugging tools to put in the debug image's extra layer. */
-export const Debug = t.union([t.boolean, strictType("debug", { tools: t.readonlyArray(FileEntry) }, {})], "true, false or {tools: [file entries]}");
+const DebugTools = strictType("debug", { tools: t.readonlyArray(FileEntry) }, {});
+export const Debug = new t.Type<boolean | t.TypeOf<typeof DebugTools>, unknown, unknown>(
+  "true, false or {tools: [file entries]}",
+  (u): u is boolean | t.TypeOf<typeof DebugTools> => typeof u === "boolean" || DebugTools.is(u),
+  (u, c) => (typeof u === "boolean" ? t.success(u) : typeof u === "object" && u !== null && !Array.isArray(u) ? DebugTools.validate(u, c) : t.failure(u, c)),
+  t.identity,
+);
 export type Debug = t.TypeOf<typeof Debug>;
 
 // A field of an ordinary image that a standard image sets itself: given, it is an error saying why.

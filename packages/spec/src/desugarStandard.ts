@@ -22,12 +22,18 @@ const layerBody = (layer: DesugaredLayer): LayerBody => ({ files: layer.entries.
 const layerOrigins = (layers: readonly DesugaredLayer[]): SpecOrigins =>
   layers.flatMap((layer) => [[`layers.${layer.name}`, layer.origin] as const, ...layer.entries.map((p, k) => [`layers.${layer.name}.files[${k}]`, p.origin] as const)]);
 
+// The page's introduction when there are two images (each image's fields say the rest).
+const layoutDescription = (image: StandardImage, parts: DesugaredStandard): string => {
+  const debug = parts.debug === undefined ? "" : ` and its debug image ${parts.debug.name} (the same layers and one of debugging tools, with /bin/debug)`;
+  return `${image.description === undefined ? "" : `${image.description} `}Standard image ${image.name} (contracts ${parts.contracts.join(", ")})${debug}.`;
+};
+
 const single = (image: StandardImage): E.Either<readonly SpecIssue[], { readonly layout: LayoutSpec; readonly origins: SpecOrigins }> => {
   const parts = desugarStandardImage(image, "", image.name);
   if (parts.issues.length > 0) return E.left(parts.issues);
   const images = parts.debug === undefined ? [parts.standard] : [parts.standard, parts.debug];
   return E.right({
-    layout: { name: image.name, description: parts.standard.description ?? "", layers: Object.fromEntries(parts.layers.map((l) => [l.name, layerBody(l)])), images },
+    layout: { name: image.name, description: layoutDescription(image, parts), layers: Object.fromEntries(parts.layers.map((l) => [l.name, layerBody(l)])), images },
     origins: [...images.map((_, i) => [`images[${i}]`, ""] as const), ...layerOrigins(parts.layers)],
   });
 };

@@ -30,6 +30,7 @@ export interface DesugaredStandard {
   readonly layers: readonly DesugaredLayer[];
   readonly standard: LayoutImage;
   readonly debug?: LayoutImage;
+  readonly contracts: readonly string[]; // the standard image's contract paths (/bin/debug is the debug image's)
   readonly issues: readonly SpecIssue[];
 }
 
@@ -117,6 +118,7 @@ export const desugarStandardImage = (image: StandardImage, at: string, base: str
     ...(debugLayer === undefined
       ? {}
       : { debug: { name: `${name}-debug`, layers: [...layers.map((l) => l.name), debugLayer.name], ...fields, description: `Debug image of ${name}: its layers, unchanged, and ${debugLayer.name}, whose /bin/debug is ${context.shell} with PATH=${debugPath}.` } }),
+    contracts: contracts.map((p) => destinationOf(p.entry)),
     issues,
   };
 };
