@@ -19,8 +19,17 @@ const isStandard = (image: LayoutImage | StandardImage): image is StandardImage 
 
 const layerBody = (layer: DesugaredLayer): LayerBody => ({ files: layer.entries.map((p) => p.entry) });
 
+// The fields of a file entry, each of which a generated entry maps to its origin as a whole.
+const ENTRY_FIELDS = ["source", "symlink", "content", "directory", "json", "script", "destination", "interpreter", "mode", "uid", "gid"];
+
 const layerOrigins = (layers: readonly DesugaredLayer[]): SpecOrigins =>
-  layers.flatMap((layer) => [[`layers.${layer.name}`, layer.origin] as const, ...layer.entries.map((p, k) => [`layers.${layer.name}.files[${k}]`, p.origin] as const)]);
+  layers.flatMap((layer) => [
+    [`layers.${layer.name}`, layer.origin] as const,
+    ...layer.entries.flatMap((p, k) => {
+      const at = `layers.${layer.name}.files[${k}]`;
+      return [[at, p.origin] as const, ...(p.generated === true ? ENTRY_FIELDS.map((f) => [`${at}.${f}`, p.origin] as const) : [])];
+    }),
+  ]);
 
 // The page's introduction when there are two images (each image's fields say the rest).
 const layoutDescription = (image: StandardImage, parts: DesugaredStandard): string => {

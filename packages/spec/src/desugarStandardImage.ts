@@ -51,7 +51,7 @@ const clashes = (ordered: readonly PlacedEntry[], contracts: ReadonlySet<PlacedE
   return issues;
 };
 
-const contract = (destination: string, script: string, shell: string, origin: string): PlacedEntry => ({ entry: { script, destination, interpreter: shell }, origin });
+const contract = (destination: string, script: string, shell: string, origin: string): PlacedEntry => ({ entry: { script, destination, interpreter: shell }, origin, generated: true });
 
 /**
  * Desugar the standard image at `at` ("" or `images[i]`), naming its layers `<base>-…`. Every
@@ -85,7 +85,7 @@ export const desugarStandardImage = (image: StandardImage, at: string, base: str
     debug === undefined || debug === false
       ? undefined
       : debug === true
-        ? defaultDebugTools().map((entry): PlacedEntry => ({ entry, origin: fieldAt(at, "debug") }))
+        ? defaultDebugTools().map((entry): PlacedEntry => ({ entry, origin: fieldAt(at, "debug"), generated: true }))
         : debug.tools.map((entry, j): PlacedEntry => ({ entry, origin: `${fieldAt(at, "debug.tools")}[${j}]` }));
   if (tools !== undefined) issues.push(...notAFolder(tools, "a debugging tool"));
   const debugPath = tools === undefined ? "" : [...new Set([...context.path.split(":"), ...pathOf(tools).split(":")])].join(":");

@@ -22,7 +22,7 @@ export const accountEntries = (image: string, uid: number, gid: number, given: R
   const user = userName(uid, image);
   const group = groupName(gid, image);
   return [
-    ...(given.has("etc/passwd") ? [] : [{ entry: { content: `${user}:x:${uid}:${gid}:${user}:/:/sbin/nologin\n`, destination: "/etc/passwd" }, origin: fieldAt(at, "uid") }]),
-    ...(given.has("etc/group") ? [] : [{ entry: { content: `${group}:x:${gid}:\n`, destination: "/etc/group" }, origin: fieldAt(at, "gid") }]),
+    ...(given.has("etc/passwd") ? [] : [{ entry: { content: `${user}:x:${uid}:${gid}:${user}:/:/sbin/nologin\n`, destination: "/etc/passwd" }, origin: fieldAt(at, "uid"), generated: true as const }]),
+    ...(given.has("etc/group") ? [] : [{ entry: { content: `${group}:x:${gid}:\n`, destination: "/etc/group" }, origin: fieldAt(at, "gid"), generated: true as const }]),
   ];
 };

@@ -7,6 +7,9 @@ import type { FileEntry } from "./ImageSpec.ts";
 export interface PlacedEntry {
   readonly entry: FileEntry;
   readonly origin: string;
+  // Made by the desugaring (a contract, the default shell, passwd): its fields are none the user
+  // wrote, so every path inside it names `origin` itself.
+  readonly generated?: true;
 }
 
 /** `field` of the object at `base` ("" is the spec's root). */

@@ -27,5 +27,5 @@ export const chooseShell = (shell: FileEntry | undefined, inputs: readonly Place
     return { path: `/${destinationKey(destinationOf(shell))}`, added: { entry: shell, origin }, issues };
   }
   if (inputs.some((p) => destinationKey(destinationOf(p.entry)) === "bin/sh")) return { path: "/bin/sh", issues: [] };
-  return { path: "/bin/sh", added: { entry: DEFAULT_SHELL, origin }, issues: [] };
+  return { path: "/bin/sh", added: { entry: DEFAULT_SHELL, origin, generated: true }, issues: [] };
 };

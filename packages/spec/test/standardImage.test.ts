@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { FileEntry, LayoutSpec, Spec } from "../src/index.ts";
 import { DEBUG_APPLETS } from "../src/debugTools.ts";
 import { desugarStandard } from "../src/desugarStandard.ts";
-import { decodeSpec, formatSpecError, relocate } from "../src/index.ts";
+import { decodeSpec, formatSpecError, relocate, standardImage } from "../src/index.ts";
 import type { StandardImage } from "../src/index.ts";
 
 const web = {
@@ -207,9 +207,9 @@ describe("in a layout", () => {
   it("maps the desugared paths back to the fields written", () => {
     const spec = decoded(layout);
     expect(relocate("layers.web-1-runtime.files[1].destination", spec.origins)).toBe("images[1].operable.runtimeInputs[1].destination");
-    expect(relocate("layers.web-2-runtime.files[2].source", spec.origins)).toBe("images[2].shell.source");
+    expect(relocate("layers.web-2-runtime.files[2].source", spec.origins)).toBe("images[2].shell");
     expect(relocate("layers.web-1-setup.files[0]", spec.origins)).toBe("images[1].uid");
-    expect(relocate("layers.web-1-contracts.files[0].script", spec.origins)).toBe("images[1].operable.command.script");
+    expect(relocate("layers.web-1-contracts.files[0].script", spec.origins)).toBe("images[1].operable.command");
     expect(relocate("images[3].env", spec.origins)).toBe("images[1].env");
     expect(relocate("images[0].layers[0]", spec.origins)).toBe("images[0].layers[0]");
   });
@@ -298,5 +298,39 @@ describe("relocate", () => {
     expect(relocate("layers.ab.files[0]", origins)).toBe("layers.ab.files[0]");
     expect(relocate("images[01]", origins)).toBe("images[01]");
     expect(relocate("x", undefined)).toBe("x");
+  });
+});
+
+describe("in a .ts spec", () => {
+  it("standardImage and ociImageLayout from \"ocistage\" give the types, and the value decodes as JSON would", async () => {
+    const { promises: fs } = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const { loadSpec } = await import("../src/index.ts");
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "ocistage-standard-ts-"));
+    try {
+      const file = path.join(dir, "image.ts");
+      await fs.writeFile(
+        file,
+        `import { ociImageLayout, standardImage } from "ocistage";\n` +
+          `const web = standardImage(${JSON.stringify({ ...web, debug: true })});\n` +
+          `export default ociImageLayout({ images: [web, { name: "tools", layers: [{ name: "t", files: [{ content: "x", destination: "/x" }] }] }] });\n`,
+      );
+      const loaded = await loadSpec(file)();
+      if (E.isLeft(loaded)) throw new Error(formatSpecError(loaded.left).join("\n"));
+      const spec = loaded.right.spec;
+      expect(spec._tag === "Layout" && spec.layout.images.map((i) => i.name)).toEqual(["web", "tools", "web-debug"]);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("standardImage's type", () => {
+  it("takes a standard image's fields and refuses the ones it sets itself", () => {
+    const typed = standardImage({ kind: "standard", name: "t", operable: { command: ["x"], runtimeInputs: [{ source: "/bin/x", destination: "/bin/x" }] }, uid: 1, perms: [{ path: "/bin/*", mode: "0555" }], debug: true });
+    // @ts-expect-error a standard image's entrypoint is /bin/entrypoint
+    const refused = standardImage({ kind: "standard", name: "t", operable: { command: ["x"] }, entrypoint: ["/bin/sh"] });
+    expect([typed.kind, refused.name]).toEqual(["standard", "t"]);
   });
 });
