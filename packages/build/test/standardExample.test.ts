@@ -67,10 +67,18 @@ describe("the layout", () => {
   });
 });
 
-// Every path of an unpacked rootfs: type (d, f, l), mode and owner, and a link's target.
-const listRootfs = async (reference: string, bundle: string): Promise<readonly string[]> => {
-  await runOk("umoci", ["unpack", "--image", `${out}:${reference}`, bundle]);
-  const listed = await runOk("find", [path.join(bundle, "rootfs"), "-mindepth", "1", "-printf", "%P %y %m %U:%G %l\n"]);
+// An image unpacked by umoci (once per image): the path of its rootfs.
+const unpacked = new Map<string, Promise<string>>();
+const rootfsOf = (image: string): Promise<string> => {
+  const bundle = path.join(work, `${image}-bundle`);
+  const found = unpacked.get(image) ?? runOk("umoci", ["unpack", "--image", `${out}:${referenceOf(image)}`, bundle]).then(() => path.join(bundle, "rootfs"));
+  unpacked.set(image, found);
+  return found;
+};
+
+// Every path of an image's rootfs: type (d, f, l), mode and owner, and a link's target.
+const listRootfs = async (image: string): Promise<readonly string[]> => {
+  const listed = await runOk("find", [await rootfsOf(image), "-mindepth", "1", "-printf", "%P %y %m %U:%G %l\n"]);
   return listed.stdout.trim().split("\n").map((l) => l.trimEnd()).sort();
 };
 
@@ -99,15 +107,24 @@ const STANDARD_FILES = [
 
 describe.runIf(haveTools)("unpacked by umoci", () => {
   test("the standard image holds exactly the contracts, the runtime inputs and the setup tasks", async () => {
-    expect(await listRootfs(referenceOf("web"), path.join(work, "standard-bundle"))).toEqual(STANDARD_FILES);
+    expect(await listRootfs("web")).toEqual(STANDARD_FILES);
   });
 
   test("the debug image holds the same, plus busybox and its applet links in /debug/bin and /bin/debug", async () => {
-    const files = await listRootfs(referenceOf("web-debug"), path.join(work, "debug-bundle"));
+    const files = await listRootfs("web-debug");
     const added = files.filter((f) => !STANDARD_FILES.includes(f));
     expect(files.filter((f) => STANDARD_FILES.includes(f))).toEqual(STANDARD_FILES);
     expect(added.filter((f) => !f.startsWith("debug/bin/") || !f.endsWith(" l 777 0:0 busybox"))).toEqual(["bin/debug f 755 0:0", "debug d 755 0:0", "debug/bin d 755 0:0", "debug/bin/busybox f 755 0:0"]);
     expect(added.filter((f) => f.endsWith(" l 777 0:0 busybox")).map((f) => f.split(" ")[0])).toEqual(expect.arrayContaining(["debug/bin/ls", "debug/bin/ps", "debug/bin/vi", "debug/bin/sh"]));
+  });
+});
+
+describe.runIf(haveTools && requireTools("shellcheck"))("the contracts", () => {
+  test("are POSIX sh scripts that shellcheck finds nothing wrong with", async () => {
+    const rootfs = await rootfsOf("web-debug");
+    const scripts = ["entrypoint", "runtime", "live", "ready", "debug"].map((name) => path.join(rootfs, "bin", name));
+    const result = await runProcess("shellcheck", ["-s", "sh", ...scripts]);
+    expect(result.code, result.stdout).toBe(0);
   });
 });
 
