@@ -196,3 +196,29 @@ describe("the views", () => {
       expect(docs.stdout).toContain(text);
   });
 });
+
+describe("a standard image with bad fields", () => {
+  test("is refused by validate and build with exit 1, one line per field, and nothing written", async () => {
+    const dir = path.join(work, "bad");
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(
+      path.join(dir, "image.json"),
+      JSON.stringify({ kind: "standard", name: "web", operable: { command: ["x"], runtimeInputs: [{ source: "/bin/busybox", destination: "/bin/ready" }] }, readinessProbe: { command: ["true"] }, perms: [{ path: "/nope", mode: "0600" }], cmd: ["y"] }),
+    );
+    const expected = ["cmd: a standard image runs operable.command: give its arguments there"];
+    const validated = await runCli(["validate", dir]);
+    expect([validated.code, validated.stderr.trim().split("\n")]).toEqual([1, expected]);
+    await fs.writeFile(path.join(dir, "image.json"), (await fs.readFile(path.join(dir, "image.json"), "utf8")).replace(',"cmd":["y"]', ""));
+    const target = path.join(work, "bad-out");
+    const builtBad = await runCli(["build", dir, "--out", target]);
+    expect([builtBad.code, builtBad.stderr.trim().split("\n")]).toEqual([
+      1,
+      [
+        'perms[0].path: "/nope" matches none of the paths the runtime inputs and setup name (/bin/ready, /bin/sh, /etc/passwd, /etc/group)',
+        'operable.runtimeInputs[0].destination: "/bin/ready" is already given by the /bin/ready contract; each path of a standard image comes from one place',
+      ],
+    ]);
+    await expect(fs.access(target)).rejects.toThrow();
+  });
+});
+
