@@ -1,6 +1,6 @@
 import type { LayoutImage } from "./LayoutSpec.ts";
 import type { SpecIssue } from "./SpecError.ts";
-import type { StandardImage } from "./StandardImage.ts";
+import type { Probe, StandardImage } from "./StandardImage.ts";
 import { DEFAULT_ID, accountEntries } from "./standardAccounts.ts";
 import { defaultDebugTools } from "./debugTools.ts";
 import type { PlacedEntry } from "./standardEntries.ts";
@@ -53,6 +53,24 @@ const clashes = (ordered: readonly PlacedEntry[], contracts: ReadonlySet<PlacedE
 
 const contract = (destination: string, script: string, shell: string, origin: string): PlacedEntry => ({ entry: { script, destination, interpreter: shell }, origin, generated: true });
 
+// The debug layer's tools: busybox's applets for `debug: true`, the listed entries for `{tools}`.
+const debugTools = (debug: StandardImage["debug"], at: string): readonly PlacedEntry[] | undefined => {
+  if (debug === undefined || debug === false) return undefined;
+  if (debug === true) return defaultDebugTools().map((entry): PlacedEntry => ({ entry, origin: fieldAt(at, "debug"), generated: true }));
+  return debug.tools.map((entry, j): PlacedEntry => ({ entry, origin: `${fieldAt(at, "debug.tools")}[${j}]` }));
+};
+
+// What each contract does, in one line for the image's description (the docs page shows it).
+const contractsText = (image: StandardImage, context: ScriptContext): string => {
+  const runs = (probe: Probe): string => ("command" in probe ? `runs ${JSON.stringify(commandLine(probe.command))}` : "runs a script");
+  return [
+    `/bin/entrypoint runs ${JSON.stringify(commandLine(image.operable.command))}`,
+    `/bin/runtime is ${context.shell} with PATH=${context.path}`,
+    ...(image.livenessProbe === undefined ? [] : [`/bin/live ${runs(image.livenessProbe)}`]),
+    ...(image.readinessProbe === undefined ? [] : [`/bin/ready ${runs(image.readinessProbe)}`]),
+  ].join("; ");
+};
+
 /**
  * Desugar the standard image at `at` ("" or `images[i]`), naming its layers `<base>-…`. Every
  * problem the desugaring can see is an issue at the field the user wrote; the lowering checks the
@@ -81,12 +99,7 @@ export const desugarStandardImage = (image: StandardImage, at: string, base: str
     ...(livenessProbe === undefined ? [] : [contract("/bin/live", probeScript(context, "/bin/live", livenessProbe), chosen.path, fieldAt(at, "livenessProbe"))]),
     ...(readinessProbe === undefined ? [] : [contract("/bin/ready", probeScript(context, "/bin/ready", readinessProbe), chosen.path, fieldAt(at, "readinessProbe"))]),
   ];
-  const tools =
-    debug === undefined || debug === false
-      ? undefined
-      : debug === true
-        ? defaultDebugTools().map((entry): PlacedEntry => ({ entry, origin: fieldAt(at, "debug"), generated: true }))
-        : debug.tools.map((entry, j): PlacedEntry => ({ entry, origin: `${fieldAt(at, "debug.tools")}[${j}]` }));
+  const tools = debugTools(debug, at);
   if (tools !== undefined) issues.push(...notAFolder(tools, "a debugging tool"));
   const debugPath = tools === undefined ? "" : [...new Set([...context.path.split(":"), ...pathOf(tools).split(":")])].join(":");
   const debugContract = tools === undefined ? [] : [contract("/bin/debug", debugScript({ ...context, path: debugPath, image: `${name}-debug` }), chosen.path, fieldAt(at, "debug"))];
@@ -106,12 +119,7 @@ export const desugarStandardImage = (image: StandardImage, at: string, base: str
     env: [`PATH=${context.path}`, ...envList],
     ...(labels === undefined ? {} : { labels, labelPrefix: "org.opencontainers.image" }),
   };
-  const probes = [
-    ...(livenessProbe === undefined ? [] : [`/bin/live ${"command" in livenessProbe ? `runs ${JSON.stringify(commandLine(livenessProbe.command))}` : "runs a script"}`]),
-    ...(readinessProbe === undefined ? [] : [`/bin/ready ${"command" in readinessProbe ? `runs ${JSON.stringify(commandLine(readinessProbe.command))}` : "runs a script"}`]),
-  ];
-  const contractText = [`/bin/entrypoint runs ${JSON.stringify(commandLine(operable.command))}`, `/bin/runtime is ${context.shell} with PATH=${context.path}`, ...probes].join("; ");
-  const standardDescription = `${description === undefined ? "" : `${description} `}Standard image: ${contractText}; it runs as ${uid}:${gid}.`;
+  const standardDescription = `${description === undefined ? "" : `${description} `}Standard image: ${contractsText(image, context)}; it runs as ${uid}:${gid}.`;
   return {
     layers: debugLayer === undefined ? layers : [...layers, debugLayer],
     standard: { name, layers: layers.map((l) => l.name), ...fields, ...(tests === undefined ? {} : { tests }), description: standardDescription },
