@@ -107,7 +107,7 @@ const writeRootfsSpec = async (dir: string): Promise<string> => {
 const examples = readdirSync(EXAMPLES).filter((name) => ["image.ts", "image.json", "image.yaml", "image.yml"].some((f) => existsSync(path.join(EXAMPLES, name, f))));
 // In a layout of several images, the one each Dockerfile case builds (buildah makes one image per
 // Dockerfile); the others' Dockerfiles are checked as text in dockerfile.test.ts.
-const IMAGE_OF_EXAMPLE: Readonly<Record<string, string>> = { layout: "tools" };
+const IMAGE_OF_EXAMPLE: Readonly<Record<string, string>> = { layout: "tools", standard: "web-debug" };
 
 interface Case {
   readonly name: string;

@@ -13,6 +13,7 @@ import { lowerLayerEntries } from "./lowerLayerEntries.ts";
 import { knownFromBase, layOn, placeLayer } from "./placeOnLowerLayers.ts";
 import type { Known } from "./placeOnLowerLayers.ts";
 import { importBaseStep, layerSteps, tailSteps, writeLayoutStep } from "./steps.ts";
+import { relocateIssues, relocateProgram } from "./relocateProgram.ts";
 import type { LoweredGroup, LoweredImage } from "./steps.ts";
 
 export interface LowerContext {
@@ -102,7 +103,7 @@ const descriptorOf = (image: PlacedImage, single: boolean): ImageDescriptor => (
  * assembled and tarred once), then per image its config and manifest, an image index per
  * multi-platform image, and index.json. Every semantic issue is collected, each at its path.
  */
-export const lower = (spec: Spec, context: LowerContext): E.Either<LowerError, Program> => {
+const lowerSpec = (spec: Spec, context: LowerContext): E.Either<LowerError, Program> => {
   const { plan, issues: planIssues } = layoutOf(spec);
   const issues: SpecIssue[] = [...planIssues];
   const single = spec._tag === "Image";
@@ -220,3 +221,7 @@ ${base.digest}`);
     sources,
   });
 };
+
+/** `lowerSpec`, with the paths of a desugared spec (a standard image) mapped back to the fields the user wrote. */
+export const lower = (spec: Spec, context: LowerContext): E.Either<LowerError, Program> =>
+  E.bimap((error: LowerError): LowerError => ({ ...error, issues: relocateIssues(error.issues, spec.origins) }), (program: Program) => relocateProgram(program, spec.origins))(lowerSpec(spec, context));

@@ -10,14 +10,14 @@ import { withFieldChecks } from "./withFieldChecks.ts";
 // The image spec as users write it (JSON, YAML or a `.ts` module calling `ociImage`).
 // Every object is strict: an unknown key is an error with a typo hint, never ignored.
 
-const NonEmptyString = new t.Type<string, string, unknown>(
+export const NonEmptyString = new t.Type<string, string, unknown>(
   "non-empty string",
   (u): u is string => typeof u === "string" && u.length > 0,
   (u, c) => (typeof u === "string" && u.length > 0 ? t.success(u) : t.failure(u, c)),
   t.identity,
 );
 
-const Id = new t.Type<number, number, unknown>(
+export const Id = new t.Type<number, number, unknown>(
   "uid/gid (integer 0..4294967294)",
   (u): u is number => typeof u === "number" && Number.isInteger(u) && u >= 0 && u < 4294967295,
   (u, c) =>
@@ -26,7 +26,7 @@ const Id = new t.Type<number, number, unknown>(
 );
 
 // Modes are written as octal strings ("0755") in JSON/YAML, where a bare 755 would be decimal.
-const Mode = new t.Type<number, string, unknown>(
+export const Mode = new t.Type<number, string, unknown>(
   "octal mode string such as \"0644\"",
   (u): u is number => typeof u === "number",
   (u, c) =>

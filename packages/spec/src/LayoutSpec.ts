@@ -4,6 +4,7 @@ import type { ImageSpec } from "./ImageSpec.ts";
 import { platformProblems } from "./platformCodecs.ts";
 import { strictType } from "./strictType.ts";
 import { withFieldChecks } from "./withFieldChecks.ts";
+import type { SpecOrigins } from "./SpecOrigins.ts";
 
 // The layout form of a spec (seed 000's ociImageLayout): several images, and layers defined once
 // by name and used by any of them. Recognised by its `images` field; the single-image form
@@ -26,17 +27,22 @@ export type LayerUse = t.TypeOf<typeof LayerUse>;
 export const LayoutImage = withFieldChecks(strictType("image", { name: ImageName, layers: t.readonlyArray(LayerUse) }, imageFields), platformProblems);
 export type LayoutImage = t.TypeOf<typeof LayoutImage>;
 
-export const LayoutSpec = strictType(
-  "layout spec",
-  { images: t.readonlyArray(LayoutImage) },
-  {
-    name: ImageName, // the layout's name, for its docs page and default output folder
-    description: t.string,
-    layers: t.record(t.string, LayerBody),
-  },
-);
+/** A layout's fields besides its images. */
+export const layoutFields = {
+  name: ImageName, // the layout's name, for its docs page and default output folder
+  description: t.string,
+  layers: t.record(t.string, LayerBody),
+};
+
+export const LayoutSpec = strictType("layout spec", { images: t.readonlyArray(LayoutImage) }, layoutFields);
 export type LayoutSpec = t.TypeOf<typeof LayoutSpec>;
 export type LayoutSpecInput = t.OutputOf<typeof LayoutSpec>;
 
-/** A decoded spec of either form. */
-export type Spec = { readonly _tag: "Image"; readonly image: ImageSpec } | { readonly _tag: "Layout"; readonly layout: LayoutSpec };
+/**
+ * A decoded spec of either form. `origins` is set when the spec was written in another shape
+ * and desugared into this one (a standard image, see desugarStandard.ts): it maps the paths of
+ * this form back to the fields the user wrote (SpecOrigins.ts).
+ */
+export type Spec =
+  | { readonly _tag: "Image"; readonly image: ImageSpec; readonly origins?: SpecOrigins }
+  | { readonly _tag: "Layout"; readonly layout: LayoutSpec; readonly origins?: SpecOrigins };

@@ -69,7 +69,7 @@ const builderPlugin: Plugin = {
   name: "ocistage-builder",
   setup(build) {
     build.onResolve({ filter: /^(ocistage|@ocistage\/spec)$/ }, () => ({ path: "ocistage", namespace: "ocistage" }));
-    build.onLoad({ filter: /^ocistage$/, namespace: "ocistage" }, () => ({ contents: "export const ociImage = (spec) => spec; export const ociImageLayout = (spec) => spec;", loader: "js" }));
+    build.onLoad({ filter: /^ocistage$/, namespace: "ocistage" }, () => ({ contents: "export const ociImage = (spec) => spec; export const standardImage = (spec) => spec; export const ociImageLayout = (spec) => spec;", loader: "js" }));
   },
 };
 

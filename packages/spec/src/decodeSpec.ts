@@ -1,6 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import { closestName } from "./closestName.ts";
+import { decodeStandardSpec, holdsStandardImage } from "./decodeStandardSpec.ts";
 import { ImageSpec } from "./ImageSpec.ts";
 import { LayoutSpec } from "./LayoutSpec.ts";
 import type { Spec } from "./LayoutSpec.ts";
@@ -15,12 +16,16 @@ const isLayoutForm = (value: unknown): boolean =>
 /**
  * Decode an already-parsed value into a spec of either form: an object with `images` is a
  * layout (several images), anything else the single-image form. Every issue is collected, each
- * with its path; none stops the others.
+ * with its path; none stops the others. A spec holding a standard image (`kind: standard`) is
+ * desugared into an ordinary layout (decodeStandardSpec.ts).
  */
-export const decodeSpec = (value: unknown, path: string): E.Either<SpecError, Spec> =>
-  pipe(
-    isLayoutForm(value)
+export const decodeSpec = (value: unknown, path: string): E.Either<SpecError, Spec> => {
+  const layoutForm = isLayoutForm(value);
+  if (holdsStandardImage(value, layoutForm)) return decodeStandardSpec(value, path, layoutForm);
+  return pipe(
+    layoutForm
       ? pipe(LayoutSpec.decode(value), E.map((layout): Spec => ({ _tag: "Layout", layout })))
       : pipe(ImageSpec.decode(value), E.map((image): Spec => ({ _tag: "Image", image }))),
     E.mapLeft((errors): SpecError => ({ _tag: "SpecInvalid", path, issues: reportDecodeErrors(errors) })),
   );
+};

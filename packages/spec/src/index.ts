@@ -6,3 +6,5 @@ export * from "./loadSpec.ts";
 export * from "./ociImage.ts";
 export * from "./reportDecodeErrors.ts";
 export { closestName } from "./closestName.ts";
+export * from "./SpecOrigins.ts";
+export * from "./StandardImage.ts";

@@ -52,6 +52,8 @@ const linesOf = (program: Program, id: string, code: (text: string) => string): 
   return [
     ...baseLine,
     `name: ${code(image.name)}`,
+    // With one image the page's introduction is its description; with several, each says its own.
+    ...(program.images.length > 1 && image.description !== undefined ? [`description: ${image.description}`] : []),
     `tag: ${tag._tag === "Given" ? code(tag.tag) : "derived from the digest"}`,
     `platform: ${code(platform)}`,
     `layers: ${image.layers.map((name) => `${code(name)} (${facts.get(name)?.entries ?? 0} ${facts.get(name)?.entries === 1 ? "entry" : "entries"})`).join(", ")}`,
