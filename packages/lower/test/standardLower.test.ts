@@ -94,7 +94,7 @@ describe("a standard image, lowered", () => {
     expect(lowerValue(bad)).toEqual(
       E.left([
         'operable.runtimeInputs[0].destination: "/bin/../busybox" has a ".." segment; destinations must stay inside the image root',
-        'setup[0].destination: "/etc/.wh.x" has a name starting with ".wh.", which every runtime reads as a whiteout (an order to delete "/etc/x" from the layers below), not as a file; rename it',
+        'setup[0].destination: "/etc/.wh.x" has a name starting with ".wh.", which every runtime reads as a whiteout (an order to delete "/etc/x" from the layers below), not as a file; rename it (to delete a path of the layers below, write {whiteout: PATH})',
       ]),
     );
   });
