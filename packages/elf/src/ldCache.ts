@@ -33,7 +33,7 @@ export const parseLdCache = (bytes: Uint8Array, file: string): E.Either<ElfError
     if (bytes.length < 16) return E.left(elfError(file, "truncated", "truncated old-format ld.so.cache header"));
     const oldCount = new DataView(bytes.buffer, bytes.byteOffset).getUint32(12, true);
     start = 16 + oldCount * OLD_ENTRY;
-    start = (start + 7) & ~7; // the new table follows, aligned as its 8-byte fields require
+    start = Math.ceil(start / 8) * 8; // the new table follows, aligned as its 8-byte fields require
     if (!Number.isSafeInteger(start) || start > bytes.length) return E.left(elfError(file, "malformed", `old-format entry count ${oldCount} runs past the end of the file`));
   }
   if (text(bytes, start, NEW_MAGIC.length) !== NEW_MAGIC)
