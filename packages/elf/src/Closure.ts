@@ -34,6 +34,9 @@ export interface ClosureObject {
 export interface Closure {
   readonly program: string; // host path of the program
   readonly destination: string; // its path in the image
-  readonly interpreter?: ClosureObject;
-  readonly libraries: readonly ClosureObject[]; // load order: breadth-first through DT_NEEDED, then each dlopen name and what it needs
+  readonly interpreter?: string; // PT_INTERP, as written (its object is in `objects`, found by "interpreter")
+  // The files mapped, in the loader's link-map order (what ldd prints): breadth-first through
+  // DT_NEEDED, the interpreter where a DT_NEEDED first names it (else last), then each dlopen
+  // name and what it needs.
+  readonly objects: readonly ClosureObject[];
 }

@@ -52,7 +52,7 @@ export const resolveClosure = (program: string, destination: string, options: Cl
 
   const main = elfAt(path.join(root, program), program);
   if (E.isLeft(main)) return main;
-  const empty: Closure = { program, destination, libraries: [] };
+  const empty: Closure = { program, destination, objects: [] };
   if (main.right.interpreter === undefined && main.right.dynamic === undefined) return E.right(empty);
   const config = loaderConfig(main.right);
   if (config === undefined)
@@ -71,8 +71,14 @@ export const resolveClosure = (program: string, destination: string, options: Cl
   const byId = new Map<string, Node>();
   const search = searchLibrary({ root, config, cache: cache.right, program: main.right, elfAt, unsupported: fail.unsupported, loop: (from) => ({ _tag: "SymlinkLoop", program, path: from }) });
 
+  const order: Node[] = []; // the link map: the interpreter takes its place when first named
+  let interpreter: Node | undefined;
   const request = (name: string, loader: Node, viaInterp: boolean): E.Either<ClosureError, Node | undefined> => {
-    if (loaded.some((n) => n.names.has(name))) return E.right(undefined);
+    const known = loaded.find((n) => n.names.has(name));
+    if (known !== undefined) {
+      if (known === interpreter && !order.includes(known)) order.push(known);
+      return E.right(undefined);
+    }
     const neededBy = loader.place.image;
     let found: E.Either<ClosureError, { readonly candidate: Candidate; readonly reached: Reached; readonly elf: ElfInfo } | undefined>;
     if (name.includes("/")) {
@@ -103,6 +109,7 @@ export const resolveClosure = (program: string, destination: string, options: Cl
       object: { reached, requests: [req], links: new Map(links.map((l) => [l.path, l] as const)) },
     };
     loaded.push(node);
+    if (!viaInterp) order.push(node);
     byId.set(reached.id, node);
     return E.right(node);
   };
@@ -119,7 +126,6 @@ export const resolveClosure = (program: string, destination: string, options: Cl
     return E.right(undefined);
   };
 
-  let interpreter: Node | undefined;
   if (main.right.interpreter !== undefined) {
     const added = request(main.right.interpreter, mainNode, true);
     if (E.isLeft(added)) return added;
@@ -144,9 +150,6 @@ export const resolveClosure = (program: string, destination: string, options: Cl
       links: [...o.links.values()],
     };
   };
-  return E.right({
-    ...empty,
-    ...(interpreter === undefined ? {} : { interpreter: objectOf(interpreter) }),
-    libraries: loaded.filter((n) => n !== interpreter).map(objectOf),
-  });
+  if (interpreter !== undefined && !order.includes(interpreter)) order.push(interpreter);
+  return E.right({ ...empty, ...(main.right.interpreter === undefined ? {} : { interpreter: main.right.interpreter }), objects: order.map(objectOf) });
 };
