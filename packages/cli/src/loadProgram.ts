@@ -31,7 +31,7 @@ export const loadProgram = (specPath: string, env: NodeJS.ProcessEnv = process.e
         TE.mapLeft((error): CliError => ({ _tag: "Spec", error })),
         TE.chainEitherK((loaded) =>
           pipe(
-            lower(loaded.spec, { specFile: path.basename(loaded.file), specText: loaded.text, sourceDateEpoch: epoch }),
+            lower(loaded.spec, { specFile: path.basename(loaded.file), specText: loaded.text, sourceDateEpoch: epoch, closures: loaded.closures }),
             E.bimap((error): CliError => ({ _tag: "Lower", error }), (program) => ({ loaded, program })),
           ),
         ),

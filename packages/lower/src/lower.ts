@@ -1,7 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
-import type { ImageDescriptor, ImageSummary, IndexEntry, Owner, Program, RootfsEntry, SmokeTest, SourceFile, Step } from "@ocistage/program";
+import type { ClosureReport, ImageDescriptor, ImageSummary, IndexEntry, Owner, Program, RootfsEntry, SmokeTest, SourceFile, Step } from "@ocistage/program";
 import { TOOLS } from "@ocistage/program";
-import type { Spec, SpecIssue } from "@ocistage/spec";
+import type { HostClosures, Spec, SpecIssue } from "@ocistage/spec";
 import { imageConfig, portKey, prefixedLabels } from "./imageConfig.ts";
 import type { ImageFields } from "./imageConfig.ts";
 import { imageGroups } from "./imageGroups.ts";
@@ -10,6 +10,9 @@ import { layoutOf } from "./layoutOf.ts";
 import type { LowerError } from "./LowerError.ts";
 import { layerBudget } from "./layerBudget.ts";
 import { lowerLayerEntries } from "./lowerLayerEntries.ts";
+import { closureEntries } from "./closureEntries.ts";
+import { splitClosureLayers } from "./splitClosureLayers.ts";
+import type { LoweredLayer } from "./splitClosureLayers.ts";
 import { layOn, placeLayer } from "./placeOnLowerLayers.ts";
 import type { Known } from "./placeOnLowerLayers.ts";
 import { layerSteps, tailSteps, writeLayoutStep } from "./steps.ts";
@@ -19,6 +22,7 @@ export interface LowerContext {
   readonly specFile: string; // how docs name the spec file (relative, never machine-specific)
   readonly specText: string;
   readonly sourceDateEpoch: number;
+  readonly closures?: HostClosures; // of the spec's `closure: true` entries, read at the edge (loadSpec)
 }
 
 const ROOT_OWNER: Owner = { uid: 0, gid: 0 };
@@ -106,16 +110,23 @@ export const lower = (spec: Spec, context: LowerContext): E.Either<LowerError, P
   if (single)
     for (const name of new Set(duplicates(spec.image.layers.map((l) => l.name))))
       issues.push({ at: `layers[${spec.image.layers.findIndex((l) => l.name === name)}].name`, message: `layer name "${name}" is used more than once` });
-  const layers: { readonly name: string; readonly owner: Owner; readonly entries: readonly RootfsEntry[] }[] = [];
+  const unsplit: LoweredLayer[] = [];
+  const reports: ClosureReport[] = [];
   for (const { layer, at } of plan.layers) {
-    const entries = lowerLayerEntries(layer, at, { uid: layer.uid ?? 0, gid: layer.gid ?? 0 });
+    const entries = E.chain((own: readonly RootfsEntry[]) => closureEntries(layer, at, own, context.closures ?? new Map()))(lowerLayerEntries(layer, at, { uid: layer.uid ?? 0, gid: layer.gid ?? 0 }));
     if (E.isLeft(entries)) issues.push(...entries.left);
     // The layer's owner is its entries' default; the root and the folders destinations imply stay
     // root's, or extracting the layer would hand "/" (or "/srv") to that user.
-    else layers.push({ name: layer.name, owner: ROOT_OWNER, entries: entries.right });
+    else {
+      unsplit.push({ name: layer.name, owner: ROOT_OWNER, entries: entries.right.entries });
+      reports.push(...entries.right.reports);
+    }
   }
   for (const use of plan.images) issues.push(...imageIssues(use.at, use.fields, use.layers.length));
-  const { groups, issues: groupIssues } = imageGroups(plan.images);
+  const split = splitClosureLayers({ layers: unsplit, definitions: plan.layers, images: plan.images, reports });
+  issues.push(...split.issues);
+  const layers = split.layers;
+  const { groups, issues: groupIssues } = imageGroups(split.images);
   issues.push(...groupIssues);
 
   const epoch = context.sourceDateEpoch;
@@ -138,7 +149,7 @@ export const lower = (spec: Spec, context: LowerContext): E.Either<LowerError, P
       });
   }
   // Each layer as it lands on the layers below it; a layer shared by images must land alike in each.
-  const placedLayers = placeLayers(placed, layers, new Map(plan.layers.map((l) => [l.layer.name, l.at] as const)));
+  const placedLayers = placeLayers(placed, layers, new Map([...plan.layers.map((l) => [l.layer.name, l.at] as const), ...split.definedAt]));
   issues.push(...placedLayers.issues);
   if (issues.length > 0) return E.left({ _tag: "LowerInvalid", issues });
 
@@ -186,5 +197,6 @@ export const lower = (spec: Spec, context: LowerContext): E.Either<LowerError, P
     descriptors: placed.map((image) => descriptorOf(image, single)),
     evidence: placed.flatMap((image) => evidenceOf(image, single)),
     sources,
+    ...(reports.length === 0 ? {} : { closures: { programs: split.reports, splits: split.splits } }),
   });
 };

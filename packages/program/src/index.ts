@@ -1,4 +1,5 @@
 export * from "./Artifact.ts";
+export * from "./ClosureReport.ts";
 export * from "./ExcludeRule.ts";
 export * from "./Json.ts";
 export * from "./Program.ts";

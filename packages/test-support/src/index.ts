@@ -34,6 +34,6 @@ export interface LoadedProgram {
 export const programOfFile = async (file: string, sourceDateEpoch = 0): Promise<LoadedProgram> => {
   const loaded = await loadSpec(file)();
   if (E.isLeft(loaded)) return fail(formatSpecError(loaded.left));
-  const lowered = lower(loaded.right.spec, { specFile: path.basename(loaded.right.file), specText: loaded.right.text, sourceDateEpoch });
+  const lowered = lower(loaded.right.spec, { specFile: path.basename(loaded.right.file), specText: loaded.right.text, sourceDateEpoch, closures: loaded.right.closures });
   return E.isLeft(lowered) ? fail(lowered.left.issues.map(formatSpecIssue)) : { program: lowered.right, sourceRoot: loaded.right.dir };
 };
