@@ -36,7 +36,7 @@ const program = (value: unknown): Program => {
   if (E.isLeft(result)) throw new Error(result.left.join("\n"));
   return result.right;
 };
-const entriesOf = (p: Program, layer: string): readonly RootfsEntry[] => p.steps.find((s) => s._tag === "AssembleRootfs" && s.layer === layer)?.entries ?? ([] as never);
+const entriesOf = (p: Program, layer: string): readonly RootfsEntry[] => p.steps.flatMap((s) => (s._tag === "AssembleRootfs" && s.layer === layer ? [s.entries] : []))[0] ?? [];
 const written = (entries: readonly RootfsEntry[]): readonly string[] =>
   entries.map((e) => (e._tag === "Copy" ? `${e.destination} <- ${e.source}${e.closureOf === undefined ? "" : ` [${e.closureOf.join(", ")}]`}` : e._tag === "Symlink" ? `${e.destination} -> ${e.target}` : e.destination));
 const imageLayers = (p: Program): Readonly<Record<string, readonly string[]>> => Object.fromEntries(p.images.map((i) => [i.name, i.layers]));
