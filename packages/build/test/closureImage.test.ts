@@ -96,7 +96,7 @@ describe.runIf(tools)("a closure image built for real", () => {
     const listing = (digest: string): string => execFileSync("tar", ["-tf", path.join(sharedOut, "blobs", ...digest.split(":"))], { encoding: "utf8" });
     expect(common.map(listing).sort()).toEqual(["./\n./lib/\n./lib/x86_64-linux-gnu/\n./lib/x86_64-linux-gnu/ld-linux-x86-64.so.2\n./lib64/\n./lib64/ld-linux-x86-64.so.2\n", "./\n./lib/\n./lib/x86_64-linux-gnu/\n./lib/x86_64-linux-gnu/libc.so.6\n"].sort());
     expect(shared.references.map((r) => r.reference).sort()).toEqual(["bash:1", "jq:1"]);
-    const podman = await podmanEnv(scratch("podman-shared"));
+    const podman = await podmanEnv(scratch("pod2"));
     const run = await runProcess("podman", [...podman.args, "run", "--rm", "--network", "none", `oci:${sharedOut}:bash:1`, "-c", "echo hi from bash"], { env: podman.env });
     expect({ code: run.code, stdout: run.stdout }, run.stderr).toEqual({ code: 0, stdout: "hi from bash\n" });
   });
