@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { BuildJson } from "./support/buildExample.ts";
 import { buildSpec } from "./support/buildExample.ts";
 import { readTreeFiles } from "./support/layoutFiles.ts";
+import { runCli } from "./support/runCli.ts";
 import { podmanEnv } from "./support/podmanEnv.ts";
 import { requireRoot, requireTools } from "./support/requireTools.ts";
 import { runOk, runProcess } from "./support/runProcess.ts";
@@ -74,6 +75,14 @@ describe.runIf(tools)("a closure image built for real", () => {
     expect(new Set(listed.keys())).toEqual(expectedFiles("/usr/bin/jq"));
     expect(listed.get("lib64/ld-linux-x86-64.so.2")).toBe("symlink");
     expect(await fs.readlink(path.join(bundle, "rootfs", "lib/x86_64-linux-gnu/libjq.so.1"))).toBe(readlinkSync("/lib/x86_64-linux-gnu/libjq.so.1"));
+  });
+
+  test("the emitted shell script builds the same image (same index.json bytes)", async () => {
+    const script = scratch("jq.sh");
+    const emitted = await runCli(["emit", "shell", scratch("jq.json"), "-o", script]);
+    expect(emitted.code, emitted.stderr).toBe(0);
+    await runOk("sh", [script, scratch("jq-sh-out")]);
+    expect(await fs.readFile(scratch("jq-sh-out/index.json"), "utf8")).toBe(await fs.readFile(path.join(jqOut, "index.json"), "utf8"));
   });
 
   test("jq runs in it under podman", async () => {
