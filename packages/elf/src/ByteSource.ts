@@ -1,5 +1,5 @@
 import * as E from "fp-ts/lib/Either.js";
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import type { ElfError } from "./ElfError.ts";
 import { elfError } from "./ElfError.ts";
 
@@ -21,20 +21,22 @@ export const bufferSource = (bytes: Uint8Array): ByteSource => ({
 const reason = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /**
- * Opens `file` for the duration of `use`: a source over its bytes through positional reads,
+ * Opens `file` (named `name` in errors) for the duration of `use`: a source over its bytes through positional reads,
  * closed afterwards whatever `use` returns. A file that cannot be opened, a folder, or a read
  * that fails is an `unreadable` ElfError naming the file.
  */
-export const withFileSource = <A>(file: string, use: (source: ByteSource) => E.Either<ElfError, A>): E.Either<ElfError, A> => {
+export const withFileSource = <A>(file: string, use: (source: ByteSource) => E.Either<ElfError, A>, name: string = file): E.Either<ElfError, A> => {
   let fd: number;
   try {
+    // Checked before opening: open(2) of a FIFO waits for a writer, forever.
+    if (!statSync(file).isFile()) return E.left(elfError(name, "not-elf", "not an ELF file: not a regular file"));
     fd = openSync(file, "r");
   } catch (e) {
-    return E.left(elfError(file, "unreadable", `cannot open: ${reason(e)}`));
+    return E.left(elfError(name, "unreadable", `cannot open: ${reason(e)}`));
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) return E.left(elfError(file, "not-elf", "not an ELF file: not a regular file"));
+    if (!stat.isFile()) return E.left(elfError(name, "not-elf", "not an ELF file: not a regular file"));
     const size = stat.size;
     const source: ByteSource = {
       size,
@@ -51,7 +53,7 @@ export const withFileSource = <A>(file: string, use: (source: ByteSource) => E.E
     };
     return use(source);
   } catch (e) {
-    return E.left(elfError(file, "unreadable", `cannot read: ${reason(e)}`));
+    return E.left(elfError(name, "unreadable", `cannot read: ${reason(e)}`));
   } finally {
     closeSync(fd);
   }

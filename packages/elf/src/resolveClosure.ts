@@ -48,7 +48,7 @@ export const resolveClosure = (program: string, destination: string, options: Cl
     elf: (error: ElfError): ClosureError => ({ _tag: "ClosureElf", program, error }),
     unsupported: (file: string, message: string): ClosureError => ({ _tag: "ClosureUnsupported", program, file, message }),
   };
-  const elfAt = (fsPath: string, name: string): E.Either<ClosureError, ElfInfo> => E.mapLeft(fail.elf)(withFileSource(fsPath, (s) => readElf(s, name)));
+  const elfAt = (fsPath: string, name: string): E.Either<ClosureError, ElfInfo> => E.mapLeft(fail.elf)(withFileSource(fsPath, (s) => readElf(s, name), name));
 
   const main = elfAt(path.join(root, program), program);
   if (E.isLeft(main)) return main;

@@ -43,12 +43,20 @@ interface SearchContext {
 
 const slash = (dir: string): string => (dir.endsWith("/") ? dir : `${dir}/`);
 
+/** The search of one program's loader: open a candidate, search a name, say where it looked. */
+export interface LibrarySearch {
+  readonly at: (candidate: Candidate) => E.Either<ClosureError, Found | undefined>;
+  readonly named: (name: string, loader: LoaderNode) => E.Either<ClosureError, Found | undefined>;
+  readonly described: (loader: LoaderNode) => readonly string[];
+  readonly cacheLink: (name: string, candidate: Candidate) => readonly ClosureLink[];
+}
+
 /**
  * glibc's search for a name without a slash (dl-load.c, _dl_map_object), as a list of folders:
  * the RPATH chain, the RUNPATH, ld.so.cache, the default folders. `at` opens one candidate:
  * undefined when it is missing or of another class or machine (the loader then tries the next).
  */
-export const searchLibrary = (context: SearchContext) => {
+export const searchLibrary = (context: SearchContext): LibrarySearch => {
   const { config } = context;
   const dirsOf = (node: LoaderNode): E.Either<ClosureError, readonly SearchDir[]> => {
     const dirs: SearchDir[] = [];

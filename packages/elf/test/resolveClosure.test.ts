@@ -1,4 +1,6 @@
 import * as E from "fp-ts/lib/Either.js";
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatClosureError, resolveClosure } from "../src/index.ts";
 import type { Closure } from "../src/index.ts";
@@ -151,6 +153,13 @@ describe("resolveClosure follows glibc's loader", () => {
     expect(failure(exec)).toMatch(/needed as libe.so by \/bin\/prog, but it is a program \(ET_EXEC\)/);
     const text = fakeRoot({ ...loader, "/bin/prog": program({ needed: ["libt.so"] }), "/lib/libt.so": Buffer.from("INPUT(-lfoo)\n") });
     expect(failure(text)).toMatch(/^closure of \/bin\/prog: .*\/lib\/libt.so: not an ELF file \(it starts with 49 4e 50 55/);
+  });
+
+  it("a FIFO as the program is refused without opening it (open would wait for a writer)", () => {
+    const root = fakeRoot({});
+    execFileSync("mkfifo", [path.join(root, "prog")]);
+    expect(E.isLeft(resolveClosure("/prog", "/prog", { root })) ? "refused" : "resolved").toBe("refused");
+    expect(formatClosureError((resolveClosure("/prog", "/prog", { root }) as E.Left<Parameters<typeof formatClosureError>[0]>).left)).toBe("/prog: not an ELF file: not a regular file");
   });
 
   it("a static program has an empty closure; a non-ELF program is an error naming it", () => {
