@@ -48,7 +48,7 @@ export const loadProgram = (specPath: string, env: NodeJS.ProcessEnv = process.e
         TE.chain((loaded) => pipe(readBases(loaded, env), TE.map((bases) => ({ loaded, bases })))),
         TE.chainEitherK(({ loaded, bases }) =>
           pipe(
-            lower(loaded.spec, { specFile: path.basename(loaded.file), specText: loaded.text, sourceDateEpoch: epoch, bases }),
+            lower(loaded.spec, { specFile: path.basename(loaded.file), specText: loaded.text, sourceDateEpoch: epoch, bases, closures: loaded.closures }),
             E.bimap((error): CliError => ({ _tag: "Lower", error }), (program) => ({ loaded, program })),
           ),
         ),

@@ -1,7 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
-import type { BaseImage, BaseUse, ImageDescriptor, ImageSummary, IndexEntry, Owner, Program, RootfsEntry, SmokeTest, SourceFile, Step } from "@ocistage/program";
+import type { BaseImage, BaseUse, ClosureReport, ImageDescriptor, ImageSummary, IndexEntry, Owner, Program, RootfsEntry, SmokeTest, SourceFile, Step } from "@ocistage/program";
 import { TOOLS, baseKey, baseLayerBlob } from "@ocistage/program";
-import type { Spec, SpecIssue } from "@ocistage/spec";
+import type { HostClosures, Spec, SpecIssue } from "@ocistage/spec";
 import { imageConfig, portKey, prefixedLabels } from "./imageConfig.ts";
 import type { ImageFields } from "./imageConfig.ts";
 import { imageGroups } from "./imageGroups.ts";
@@ -10,6 +10,9 @@ import { layoutOf } from "./layoutOf.ts";
 import type { LowerError } from "./LowerError.ts";
 import { layerBudget } from "./layerBudget.ts";
 import { lowerLayerEntries } from "./lowerLayerEntries.ts";
+import { closureEntries } from "./closureEntries.ts";
+import { splitClosureLayers } from "./splitClosureLayers.ts";
+import type { LoweredLayer } from "./splitClosureLayers.ts";
 import { knownFromBase, layOn, placeLayer } from "./placeOnLowerLayers.ts";
 import type { Known } from "./placeOnLowerLayers.ts";
 import { importBaseStep, layerSteps, tailSteps, writeLayoutStep } from "./steps.ts";
@@ -22,6 +25,7 @@ export interface LowerContext {
   readonly sourceDateEpoch: number;
   // The base images the spec's `from` fields name, read (and verified) at the edge, by baseKey.
   readonly bases?: ReadonlyMap<string, BaseImage>;
+  readonly closures?: HostClosures; // of the spec's `closure: true` entries, read at the edge (loadSpec)
 }
 
 const ROOT_OWNER: Owner = { uid: 0, gid: 0 };
@@ -111,36 +115,41 @@ const lowerSpec = (spec: Spec, context: LowerContext): E.Either<LowerError, Prog
   if (single)
     for (const name of new Set(duplicates(spec.image.layers.map((l) => l.name))))
       issues.push({ at: `layers[${spec.image.layers.findIndex((l) => l.name === name)}].name`, message: `layer name "${name}" is used more than once` });
-  const layers: { readonly name: string; readonly owner: Owner; readonly entries: readonly RootfsEntry[] }[] = [];
+  const unsplit: LoweredLayer[] = [];
+  const reports: ClosureReport[] = [];
   for (const { layer, at } of plan.layers) {
-    const entries = lowerLayerEntries(layer, at, { uid: layer.uid ?? 0, gid: layer.gid ?? 0 });
+    const entries = E.chain((own: readonly RootfsEntry[]) => closureEntries(layer, at, own, context.closures ?? new Map()))(lowerLayerEntries(layer, at, { uid: layer.uid ?? 0, gid: layer.gid ?? 0 }));
     if (E.isLeft(entries)) issues.push(...entries.left);
     // The layer's owner is its entries' default; the root and the folders destinations imply stay
     // root's, or extracting the layer would hand "/" (or "/srv") to that user.
-    else layers.push({ name: layer.name, owner: ROOT_OWNER, entries: entries.right });
+    else {
+      unsplit.push({ name: layer.name, owner: ROOT_OWNER, entries: entries.right.entries });
+      reports.push(...entries.right.reports);
+    }
   }
-  const { groups, issues: groupIssues } = imageGroups(plan.images);
+  const split = splitClosureLayers({ layers: unsplit, definitions: plan.layers, images: plan.images, reports });
+  issues.push(...split.issues);
+  const layers = split.layers;
+  const { groups, issues: groupIssues } = imageGroups(split.images);
   issues.push(...groupIssues);
 
   const epoch = context.sourceDateEpoch;
   const placed = groups.flatMap((g) => g.images);
   // Each image's base, as read at the edge; one import step per base, named in order of first use.
   const baseOf = (image: PlacedImage): BaseImage | undefined => (image.use.fields.from === undefined ? undefined : context.bases?.get(baseKey(image.use.fields.from, image.platform)));
+  const baseId = (base: BaseImage): string => `${base.written} ${base.digest}`;
   const imports = new Map<string, { readonly step: string; readonly base: BaseImage }>();
   for (const image of placed) {
     const from = image.use.fields.from;
     const base = baseOf(image);
     if (from !== undefined && base === undefined) issues.push({ at: field(image.use.at, "from"), message: "the base image was not read (lowered without the bases the edge reads)" });
-    if (base !== undefined && !imports.has(`${base.written}
-${base.digest}`)) imports.set(`${base.written}
-${base.digest}`, { step: "", base });
+    if (base !== undefined && !imports.has(baseId(base))) imports.set(baseId(base), { step: "", base });
   }
   const importSteps = [...imports.entries()].map(([key, i], n) => [key, { ...i, step: imports.size === 1 ? "import-base" : `import-base-${n + 1}` }] as const);
   const importOf = new Map(importSteps);
   const baseUse = (image: PlacedImage): BaseUse | undefined => {
     const base = baseOf(image);
-    const imported = base === undefined ? undefined : importOf.get(`${base.written}
-${base.digest}`);
+    const imported = base === undefined ? undefined : importOf.get(baseId(base));
     return base === undefined || imported === undefined ? undefined : { step: imported.step, digest: base.digest, layers: base.layers };
   };
   for (const image of placed) issues.push(...imageIssues(image.use.at, image.use.fields, image.use.layers.length, baseOf(image)?.layers.length ?? 0));
@@ -164,7 +173,7 @@ ${base.digest}`);
       });
   }
   // Each layer as it lands on the layers below it; a layer shared by images must land alike in each.
-  const placedLayers = placeLayers(placed, layers, new Map(plan.layers.map((l) => [l.layer.name, l.at] as const)), baseOf);
+  const placedLayers = placeLayers(placed, layers, new Map([...plan.layers.map((l) => [l.layer.name, l.at] as const), ...split.definedAt]), baseOf);
   issues.push(...placedLayers.issues);
   if (issues.length > 0) return E.left({ _tag: "LowerInvalid", issues });
 
@@ -219,6 +228,7 @@ ${base.digest}`);
     descriptors: placed.map((image) => descriptorOf(image, single)),
     evidence: placed.flatMap((image) => evidenceOf(image, single)),
     sources,
+    ...(reports.length === 0 ? {} : { closures: { programs: split.reports, splits: split.splits } }),
   });
 };
 

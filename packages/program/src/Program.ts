@@ -1,3 +1,4 @@
+import type { ClosureLayout } from "./ClosureReport.ts";
 import type { Json } from "./Json.ts";
 import type { Platform, Step } from "./Step.ts";
 import type { RefName } from "./RefName.ts";
@@ -65,4 +66,5 @@ export interface Program {
   readonly descriptors: readonly ImageDescriptor[];
   readonly evidence: readonly SmokeTest[];
   readonly sources: readonly SourceFile[];
+  readonly closures?: ClosureLayout; // host programs copied with their closure, and where each member went
 }

@@ -22,7 +22,9 @@ export type CopyOwner = Owner | "keep";
 
 // `at` is where the spec gave the entry (`layers[0].files[2]`, `layers[1].source`), so an
 // interpreter's error can name the spec field without re-reading the spec. A Copy's `exclude`
-// rules are matched against the paths below its source (see ExcludeRule.ts).
+// rules are matched against the paths below its source (see ExcludeRule.ts). `closureOf` marks
+// an entry a closure brought (a library or a link to one): the sources of the `closure: true`
+// programs that need it, for the docs; the entry is an ordinary copy or symlink otherwise.
 export type RootfsEntry =
   | {
       readonly _tag: "Copy";
@@ -33,8 +35,9 @@ export type RootfsEntry =
       readonly modes: CopyModes;
       readonly owner: CopyOwner;
       readonly exclude: readonly ExcludeRule[];
+      readonly closureOf?: readonly string[];
     }
-  | { readonly _tag: "Symlink"; readonly at: string; readonly target: string; readonly destination: string; readonly owner: Owner }
+  | { readonly _tag: "Symlink"; readonly at: string; readonly target: string; readonly destination: string; readonly owner: Owner; readonly closureOf?: readonly string[] }
   | { readonly _tag: "Content"; readonly at: string; readonly content: string; readonly destination: string; readonly mode: number; readonly owner: Owner }
   // `opaque`: the folder hides everything the layers below hold in it (a `.wh..wh..opq` inside).
   | { readonly _tag: "Directory"; readonly at: string; readonly destination: string; readonly mode: number; readonly owner: Owner; readonly opaque?: true }

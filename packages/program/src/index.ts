@@ -1,5 +1,6 @@
 export * from "./Artifact.ts";
 export * from "./BaseImage.ts";
+export * from "./ClosureReport.ts";
 export * from "./ExcludeRule.ts";
 export * from "./Json.ts";
 export * from "./Program.ts";

@@ -53,7 +53,11 @@ const CopyRules = {
   exclude: t.readonlyArray(NonEmptyString),
 };
 
-export const CopyEntry = strictType("copy entry", { source: NonEmptyString, destination: NonEmptyString }, { mode: Mode, ...Ownership, ...CopyRules });
+// `closure: true` also copies what the ELF program at `source` loads (README, "Host programs
+// with their closure"); `dlopen` names libraries it loads at run time (sonames or paths).
+const ClosureFields = { closure: t.boolean, dlopen: t.readonlyArray(NonEmptyString) };
+
+export const CopyEntry = strictType("copy entry", { source: NonEmptyString, destination: NonEmptyString }, { mode: Mode, ...Ownership, ...CopyRules, ...ClosureFields });
 export const SymlinkEntry = strictType("symlink entry", { symlink: NonEmptyString, destination: NonEmptyString }, Ownership);
 export const ContentEntry = strictType("content entry", { content: t.string, destination: NonEmptyString }, { mode: Mode, ...Ownership });
 // `opaque: true` hides everything the layers below hold in the folder (image-spec layer.md, opaque whiteout).
@@ -82,7 +86,8 @@ export const LAYER_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 export const LayerName = t.refinement(NonEmptyString, (s) => LAYER_NAME.test(s), "layer name ([a-z0-9][a-z0-9._-]*)");
 
 /** What a layer holds, without its name: shared by inline layers and a layout's `layers` record. */
-export const layerFields = { source: NonEmptyString, files: t.readonlyArray(FileEntry), ...Ownership, ...CopyRules };
+// `split: "closure"` gives the closure members of the layer's entries layers of their own (README, "Layers per closure").
+export const layerFields = { source: NonEmptyString, files: t.readonlyArray(FileEntry), ...Ownership, ...CopyRules, split: t.keyof({ closure: null }, "\"closure\"") };
 
 export const LayerSpec = strictType("layer", { name: LayerName }, layerFields);
 export type LayerSpec = t.TypeOf<typeof LayerSpec>;

@@ -6,6 +6,8 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { bundleTypeScriptSpec } from "./bundleTypeScriptSpec.ts";
 import { decodeSpec } from "./decodeSpec.ts";
+import { hostClosures } from "./hostClosures.ts";
+import type { HostClosures } from "./hostClosures.ts";
 import type { Spec } from "./LayoutSpec.ts";
 import type { SpecError } from "./SpecError.ts";
 
@@ -15,6 +17,7 @@ export interface LoadedSpec {
   readonly file: string; // absolute path of the spec file
   readonly dir: string; // absolute folder the spec's relative paths start from
   readonly text: string; // the spec file as written, for the docs' "Source files"
+  readonly closures: HostClosures; // the closures of its `closure: true` entries, read from the host
 }
 
 const SPEC_NAMES = ["image.ts", "image.json", "image.yaml", "image.yml"] as const;
@@ -82,7 +85,12 @@ export const loadSpec = (given: string): TE.TaskEither<SpecError, LoadedSpec> =>
           pipe(
             parseText(file, text),
             TE.chainEitherK((value) => decodeSpec(value, file)),
-            TE.map((spec): LoadedSpec => ({ spec, file, dir: path.dirname(file), text })),
+            TE.chainEitherK((spec) =>
+              pipe(
+                hostClosures(spec, path.dirname(file)),
+                E.bimap((issues): SpecError => ({ _tag: "SpecInvalid", path: file, issues }), (closures): LoadedSpec => ({ spec, file, dir: path.dirname(file), text, closures })),
+              ),
+            ),
           ),
         ),
       ),

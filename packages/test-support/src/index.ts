@@ -5,11 +5,13 @@ import * as path from "node:path";
 import { lower } from "@ocistage/lower";
 import type { Program } from "@ocistage/program";
 import { decodeSpec, formatSpecError, formatSpecIssue, loadSpec } from "@ocistage/spec";
+import type { HostClosures } from "@ocistage/spec";
 
 export interface ProgramOptions {
   readonly sourceDateEpoch?: number; // default 0
   readonly specFile?: string; // how the docs name the spec; default "image.json"
   readonly specText?: string; // default: the value as JSON
+  readonly closures?: HostClosures; // closures the edge would have read from the host
 }
 
 const fail = (lines: readonly string[]): never => {
@@ -21,7 +23,7 @@ export const programOf = (value: unknown, options: ProgramOptions = {}): Program
   const specFile = options.specFile ?? "image.json";
   const decoded = decodeSpec(value, specFile);
   if (E.isLeft(decoded)) return fail(formatSpecError(decoded.left));
-  const lowered = lower(decoded.right, { specFile, specText: options.specText ?? JSON.stringify(value), sourceDateEpoch: options.sourceDateEpoch ?? 0 });
+  const lowered = lower(decoded.right, { specFile, specText: options.specText ?? JSON.stringify(value), sourceDateEpoch: options.sourceDateEpoch ?? 0, ...(options.closures === undefined ? {} : { closures: options.closures }) });
   return E.isLeft(lowered) ? fail(lowered.left.issues.map(formatSpecIssue)) : lowered.right;
 };
 
@@ -34,6 +36,6 @@ export interface LoadedProgram {
 export const programOfFile = async (file: string, sourceDateEpoch = 0): Promise<LoadedProgram> => {
   const loaded = await loadSpec(file)();
   if (E.isLeft(loaded)) return fail(formatSpecError(loaded.left));
-  const lowered = lower(loaded.right.spec, { specFile: path.basename(loaded.right.file), specText: loaded.right.text, sourceDateEpoch });
+  const lowered = lower(loaded.right.spec, { specFile: path.basename(loaded.right.file), specText: loaded.right.text, sourceDateEpoch, closures: loaded.right.closures });
   return E.isLeft(lowered) ? fail(lowered.left.issues.map(formatSpecIssue)) : { program: lowered.right, sourceRoot: loaded.right.dir };
 };

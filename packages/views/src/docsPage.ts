@@ -1,6 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import type { Program } from "@ocistage/program";
 import { formatProgramIssue, imageTitle, programGraph, programTitle } from "@ocistage/program";
+import { closureLines } from "./closureLines.ts";
 import { descriptorLines } from "./descriptors.ts";
 import { dryRun, dryRunBuilderLines, dryRunRuntimeLines } from "./dryRun.ts";
 import type { EvidenceRecord } from "./evidence.ts";
@@ -75,6 +76,7 @@ export const docsPage = (program: Program, evidence?: EvidenceRecord): string =>
     section(1, program.name, intro(program)),
     section(2, "Image fields", imageFieldGroups(program, inlineCode).map((g) => (g.title === undefined ? bullets(g.lines) : section(3, g.title, bullets(g.lines)))).join("\n\n")),
     section(2, "Source files", sourceFilesMarkdown(program)),
+    ...(program.closures === undefined ? [] : [section(2, "Closures", bullets(closureLines(program.closures)))]),
     section(2, "Program walkthrough", walkthroughLines(program).join("\n")),
     section(2, "One build, many views", "The same program is interpreted several ways."),
     section(3, "Validation", bullets(validationLines(validation(program)))),

@@ -1,3 +1,4 @@
+export * from "./closureLines.ts";
 export * from "./descriptors.ts";
 export * from "./docsPage.ts";
 export * from "./dryRun.ts";

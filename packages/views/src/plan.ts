@@ -2,6 +2,7 @@ import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import type { Program, ProgramIssue, Step } from "@ocistage/program";
 import { matchStep, platformText, programTitle, refNameText } from "@ocistage/program";
+import { closureLines, closureNote } from "./closureLines.ts";
 import { executionOrder } from "./executionOrder.ts";
 import { stepCommands } from "./stepCommands.ts";
 
@@ -20,6 +21,7 @@ export interface PlanStep {
 export interface Plan {
   readonly image: string;
   readonly steps: readonly PlanStep[];
+  readonly closures?: readonly string[]; // what each closure holds and where its members went (closureLines.ts)
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -41,7 +43,7 @@ const verbOf: (step: Step) => PlanStep["verb"] = matchStep<PlanStep["verb"]>({
 const summaryOf: (step: Step) => string = matchStep<string>({
   WriteLayoutFile: () => "write the oci-layout marker",
   ImportBase: (step) => `reuse ${plural(step.base.layers.length, "layer blob")} of base ${step.base.written} (${step.base.digest}) by digest`,
-  AssembleRootfs: (step) => `assemble layer ${step.layer} (${step.entries.length} ${step.entries.length === 1 ? "entry" : "entries"})`,
+  AssembleRootfs: (step) => `assemble layer ${step.layer} (${step.entries.length} ${step.entries.length === 1 ? "entry" : "entries"}${closureNote(step.entries)})`,
   TarLayer: (step) => `tar layer ${step.layer} into a blob (mtime ${step.mtime})`,
   WriteConfig: (step) => `config blob with the diff_ids of ${plural(step.layers.length + (step.base?.layers.length ?? 0), "layer")}${step.base === undefined ? "" : ` (${step.base.layers.length} of base ${step.base.digest})`}`,
   WriteManifest: (step) => `manifest blob: config and ${plural(step.layers.length + (step.base?.layers.length ?? 0), "layer")}${step.base === undefined ? "" : ` (${step.base.layers.length} of base ${step.base.digest})`}`,
@@ -60,7 +62,9 @@ export const plan = (program: Program): E.Either<readonly ProgramIssue[], Plan> 
     executionOrder(program),
     E.map((ordered) => {
       const commands = stepCommands(program);
+      const closures = closureLines(program.closures);
       return {
+        ...(closures.length === 0 ? {} : { closures }),
         image: programTitle(program),
         steps: ordered.map(
           (step, i): PlanStep => ({

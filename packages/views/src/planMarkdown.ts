@@ -21,6 +21,7 @@ export const planMarkdown = (plan: Plan): string =>
       ["#", "step", "needs", "tools", "what it does"],
       plan.steps.map((step) => [String(step.order), inlineCode(step.name), needsCell(step.needs), step.tools.join(", "), step.summary]),
     ),
+    ...(plan.closures === undefined ? [] : ["", "**Closures**", "", ...plan.closures.map((line) => `- ${line}`)]),
     "",
     "<details><summary>Shell excerpt</summary>",
     "",

@@ -43,5 +43,9 @@ const stepBlock = (step: PlanStep, width: number): string => {
 // `ocistage plan` (text): each step in execution order with its command.
 export const planText = (plan: Plan): string => {
   const width = String(plan.steps.length).length;
-  return [`plan for ${plan.image}: ${plan.steps.length} steps in execution order`, ...plan.steps.map((step) => `\n${stepBlock(step, width)}`)].join("\n");
+  return [
+    `plan for ${plan.image}: ${plan.steps.length} steps in execution order`,
+    ...plan.steps.map((step) => `\n${stepBlock(step, width)}`),
+    ...(plan.closures === undefined ? [] : ["\nclosures:", ...plan.closures.map((line) => `  ${line}`)]),
+  ].join("\n");
 };

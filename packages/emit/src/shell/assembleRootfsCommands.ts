@@ -38,7 +38,12 @@ const copyCommands = (copy: Copy, owned: boolean): readonly string[] => {
 const placeCommands = (step: Assemble, owned: boolean): readonly string[] => {
   const ensured = new Set<string>([""]);
   const ownedBy = (owner: Owner, destination: string): readonly string[] => (owned ? [`set_owner ${ownerWord(owner)} ${at(destination)}`] : []);
+  let closure = "";
   return step.entries.flatMap((entry) => {
+    // Files a closure brought are plain copies and links; a comment says whose (names JSON-quoted: one line).
+    const programs = (entry._tag === "Copy" || entry._tag === "Symlink" ? (entry.closureOf ?? []) : []).map((p) => JSON.stringify(p)).join(", ");
+    const note = programs !== "" && programs !== closure ? [`# closure of ${programs}`] : [];
+    closure = programs;
     const parents = ancestorsOf(entry.destination).filter((p) => !ensured.has(p));
     for (const p of parents) ensured.add(p);
     // A folder the spec names is made a real folder by make_dir. A copy's destination is not
@@ -57,7 +62,7 @@ const placeCommands = (step: Assemble, owned: boolean): readonly string[] => {
       Whiteout: (e) => [writeContentCommands(whiteoutPath(e.destination), ""), ...ownedBy(ROOT, whiteoutPath(e.destination))],
     })(entry);
     const impliedOwner = owned ? ` ${ownerWord(step.owner)}` : "";
-    return [...parents.map((p) => `implied_dir ${at(p)}${impliedOwner}`), ...place];
+    return [...note, ...parents.map((p) => `implied_dir ${at(p)}${impliedOwner}`), ...place];
   });
 };
 
