@@ -4,7 +4,7 @@ import { TOOLS, baseKey, baseLayerBlob } from "@ocistage/program";
 import type { HostClosures, Spec, SpecIssue } from "@ocistage/spec";
 import { imageConfig, portKey, prefixedLabels } from "./imageConfig.ts";
 import type { ImageFields } from "./imageConfig.ts";
-import { imageGroups } from "./imageGroups.ts";
+import { imageGroups, platformOf } from "./imageGroups.ts";
 import type { PlacedImage } from "./imageGroups.ts";
 import { layoutOf } from "./layoutOf.ts";
 import type { LowerError } from "./LowerError.ts";
@@ -127,7 +127,9 @@ const lowerSpec = (spec: Spec, context: LowerContext): E.Either<LowerError, Prog
       reports.push(...entries.right.reports);
     }
   }
-  const split = splitClosureLayers({ layers: unsplit, definitions: plan.layers, images: plan.images, reports });
+  const baseLayerCount = (use: (typeof plan.images)[number]): number =>
+    use.fields.from === undefined ? 0 : (context.bases?.get(baseKey(use.fields.from, platformOf(use)))?.layers.length ?? 0);
+  const split = splitClosureLayers({ layers: unsplit, definitions: plan.layers, images: plan.images, reports, baseLayers: baseLayerCount });
   issues.push(...split.issues);
   const layers = split.layers;
   const { groups, issues: groupIssues } = imageGroups(split.images);
@@ -152,7 +154,9 @@ const lowerSpec = (spec: Spec, context: LowerContext): E.Either<LowerError, Prog
     const imported = base === undefined ? undefined : importOf.get(baseId(base));
     return base === undefined || imported === undefined ? undefined : { step: imported.step, digest: base.digest, layers: base.layers };
   };
-  for (const image of placed) issues.push(...imageIssues(image.use.at, image.use.fields, image.use.layers.length, baseOf(image)?.layers.length ?? 0));
+  // The budget counts the layers as the spec lists them (splitClosureLayers keeps split layers within it), base layers included.
+  for (const use of plan.images)
+    issues.push(...imageIssues(use.at, use.fields, use.layers.length, baseLayerCount(use)));
   const oneImage = placed.length === 1;
   const lowered: LoweredImage[] = [];
   for (const image of placed) {

@@ -14,6 +14,7 @@ interface SplitInput {
   readonly layers: readonly LoweredLayer[];
   readonly definitions: readonly LayerDefinition[];
   readonly images: readonly ImageUse[];
+  readonly baseLayers?: (image: ImageUse) => number; // layers of the image's base, which count against its budget
   readonly reports: readonly ClosureReport[];
 }
 
@@ -66,10 +67,10 @@ const layerNameFor = (file: string, taken: ReadonlySet<string>): string => {
  * defines them); the biggest members get one each, the rest stay in the layer with the programs
  * themselves and its other entries. Member layers come before the layer they came from.
  */
-export const splitClosureLayers = ({ layers, definitions, images, reports }: SplitInput): SplitResult => {
+export const splitClosureLayers = ({ layers, definitions, images, reports, baseLayers }: SplitInput): SplitResult => {
   const issues: SpecIssue[] = [];
   const taken = new Set([...layers.map((l) => l.name), ...definitions.map((d) => d.layer.name)]);
-  const spare = new Map(images.map((i) => [i, (i.fields.maxLayers ?? DEFAULT_MAX_LAYERS) - i.layers.length] as const));
+  const spare = new Map(images.map((i) => [i, (i.fields.maxLayers ?? DEFAULT_MAX_LAYERS) - i.layers.length - (baseLayers?.(i) ?? 0)] as const));
   const byContent = new Map<string, LoweredLayer>();
   const expansion = new Map<string, string[]>();
   const remaining = new Map(layers.map((l) => [l.name, l.entries] as const));
