@@ -1,0 +1,60 @@
+import { Agent, fetch } from "undici";
+import type { RequestInit, Response } from "undici";
+import type { TlsOptions } from "./tlsOptions.ts";
+
+/**
+ * The HTTP side of one registry: undici's fetch with one connection pool (keep-alive) for the
+ * registry, whose TLS options (`--tls-verify`, `--cert-dir`) apply to that host only, and the
+ * default, verifying one for every other host (a token realm, a storage redirect).
+ */
+export interface Transport {
+  /** `https://host[:port]`, or `http://…` once `useHttp` chose plain HTTP. */
+  readonly base: () => string;
+  readonly useHttp: () => void;
+  readonly fetch: (url: string, init: RequestInit) => Promise<Response>;
+  /** Closes the pools, so the process can exit without waiting for idle sockets. */
+  readonly close: () => Promise<void>;
+}
+
+export const makeTransport = (host: string, tls: TlsOptions): Transport => {
+  let scheme: "https" | "http" = "https";
+  const registryAgent = new Agent({ connect: { ...tls, ca: tls.ca === undefined ? undefined : [...tls.ca] } });
+  const otherAgent = new Agent();
+  return {
+    base: () => `${scheme}://${host}`,
+    useHttp: () => {
+      scheme = "http";
+    },
+    fetch: (url, init) => fetch(url, { ...init, dispatcher: new URL(url).host === host ? registryAgent : otherAgent }),
+    close: async () => {
+      await Promise.all([registryAgent.close(), otherAgent.close()]);
+    },
+  };
+};
+
+/** Codes of a TLS verification failure: not worth a retry, worth a precise message. */
+const TLS_CODES = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "CERT_SIGNATURE_FAILURE",
+]);
+
+const codesOf = (e: unknown): readonly string[] => {
+  const codes: string[] = [];
+  for (let x: unknown = e; x instanceof Error; x = (x as { cause?: unknown }).cause) {
+    const code = (x as NodeJS.ErrnoException).code;
+    if (code !== undefined) codes.push(code);
+  }
+  return codes;
+};
+
+/** Whether a fetch failure is a certificate the client refused. */
+export const isTlsVerificationError = (e: unknown): boolean => codesOf(e).some((c) => TLS_CODES.has(c));
+
+/** The first errno-like code in a fetch failure's cause chain (`ECONNRESET`, `UND_ERR_SOCKET`, …). */
+export const failureCode = (e: unknown): string | undefined => codesOf(e)[0];
