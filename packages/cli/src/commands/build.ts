@@ -7,6 +7,7 @@ import type { Program } from "@ocistage/program";
 import type { CliError } from "../CliError.ts";
 import type { Command } from "../Command.ts";
 import { loadProgram } from "../loadProgram.ts";
+import { pushBuilt } from "./buildPush.ts";
 
 type Build = Extract<Command, { _tag: "Build" }>;
 
@@ -60,7 +61,7 @@ export const buildCommand = (command: Build): TE.TaskEither<CliError, string> =>
     TE.chain(({ loaded, program }) =>
       pipe(
         buildProgram(program, loaded.dir, command.out === "" ? defaultOut(program) : command.out, cacheModeOf(command), command.cacheDir),
-        TE.map((result) => render(result, command.json)),
+        TE.chain((result) => pushBuilt(result, command.push, render(result, command.json))),
       ),
     ),
   );
