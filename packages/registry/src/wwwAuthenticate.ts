@@ -37,6 +37,7 @@ const token68Tail = (s: Scanner): string => {
 };
 
 const quoted = (s: Scanner): E.Either<string, string> => {
+  const start = s.at;
   s.at++; // the opening quote
   let value = "";
   while (s.at < s.text.length) {
@@ -45,7 +46,7 @@ const quoted = (s: Scanner): E.Either<string, string> => {
     if (c === "\\") value += s.text[s.at++] ?? "";
     else value += c;
   }
-  return E.left(`an unterminated quoted string at character ${s.at}`);
+  return E.left(`the quoted string at character ${start + 1} of ${JSON.stringify(s.text)} does not end`);
 };
 
 // Whether the "=" at the scanner starts a value (a parameter) rather than a token68's padding.
