@@ -52,7 +52,7 @@ const authLines = (auth: RegistryAuth): readonly string[] => {
  * storage and config in `dir`, logging every request at info level. `http.secret` is fixed so an
  * upload URL it handed out stays valid across a restart. Resolves once `GET /v2/` answers.
  */
-export const startRegistryServer = async (dir: string, auth: RegistryAuth = { _tag: "None" }, tls?: { readonly cert: string; readonly key: string }): Promise<RegistryServer> => {
+export const startRegistryServer = async (dir: string, auth: RegistryAuth = { _tag: "None" }, tls?: { readonly cert: string; readonly key: string; readonly clientCas?: readonly string[] }): Promise<RegistryServer> => {
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
   const config = path.join(dir, "registry.yml");
@@ -71,6 +71,7 @@ export const startRegistryServer = async (dir: string, auth: RegistryAuth = { _t
       `  addr: ${host}`,
       "  secret: ocistage-test-secret",
       ...(tls === undefined ? [] : ["  tls:", `    certificate: ${tls.cert}`, `    key: ${tls.key}`]),
+      ...(tls?.clientCas === undefined ? [] : ["    clientcas:", ...tls.clientCas.map((ca) => `      - ${ca}`)]),
       ...authLines(auth),
       "",
     ].join("\n"),
