@@ -10,7 +10,7 @@ import type { BuildJson } from "../../build/test/support/buildExample.ts";
 import { buildSpec } from "../../build/test/support/buildExample.ts";
 import { podmanEnv } from "../../build/test/support/podmanEnv.ts";
 import { requireRoot, requireTools } from "../../build/test/support/requireTools.ts";
-import { EXAMPLE_BUSYBOX, EXAMPLE_LAYOUT, REPO_ROOT } from "../../build/test/support/runCli.ts";
+import { CLI_BIN, cliEnv, EXAMPLE_BUSYBOX, EXAMPLE_LAYOUT, REPO_ROOT } from "../../build/test/support/runCli.ts";
 import { runOk } from "../../build/test/support/runProcess.ts";
 import { makeTempDir, removeTempDir } from "../../build/test/support/tempDir.ts";
 import type { RecordingProxy } from "./support/recordingProxy.ts";
@@ -114,6 +114,24 @@ describe.runIf(hasTools)("pushing the examples to a loopback registry", () => {
       ["mounted", "examples/busybox-shell"],
     ]);
     expect(sha256(await rawManifest("copies/busybox-shell:latest"))).toBe(built["busybox-shell"]?.manifest.digest);
+  });
+
+  describe.runIf(hasTools && requireTools("script"))("progress", () => {
+    // `script` gives the CLI a terminal; everything it draws comes back in script's output.
+    const onTerminal = async (extra: readonly string[]): Promise<string> => {
+      const quote = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`;
+      const command = [process.execPath, CLI_BIN, "push", layoutOf("busybox-shell"), `${registry?.host}/progress/busybox-shell:latest`, "--tls-verify=false", ...extra].map(quote).join(" ");
+      return (await runOk("script", ["-qec", command, "/dev/null"], { env: cliEnv({ HOME: home() }) })).stdout;
+    };
+
+    test("on a terminal a push draws a progress bar of blobs and bytes; --quiet draws none, nor does a pipe", async () => {
+      expect(await onTerminal([])).toMatch(/push \[.*\] \d+% \| \d+\/2 blobs \| [\d.]+\/[\d.]+ MiB \| [\d.]+ MiB\/s/);
+      const quiet = await onTerminal(["--quiet"]);
+      expect(quiet).not.toContain("blobs |");
+      expect(quiet).toContain("0 blobs uploaded, 2 already there");
+      const piped = await registryCliOk(home(), ["push", layoutOf("busybox-shell"), `${registry?.host}/progress/busybox-shell:latest`, "--tls-verify=false"]);
+      expect(piped.stderr).toBe("");
+    });
   });
 
   describe.runIf(hasTools && requireTools("podman", "runc") && requireRoot("podman with its own --root"))("podman", () => {
