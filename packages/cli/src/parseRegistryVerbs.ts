@@ -15,8 +15,11 @@ const text = (p: Parsed, flag: string): string | undefined => {
   return typeof v === "string" ? v : undefined;
 };
 
-/** 8 MiB: big enough that most layers go in one PUT, small enough to restart cheaply. */
-export const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
+/**
+ * 64 MiB: most layers go in one PUT. The CNCF registry spends ~0.1 s on each PATCH beyond its
+ * bytes (8 MiB chunks pushed 1 GiB at a third of a single PUT's speed here), so chunks are large.
+ */
+export const DEFAULT_CHUNK_SIZE = 64 * 1024 * 1024;
 
 const chunkSizeOf = (p: Parsed): E.Either<CliError, number> => {
   const given = text(p, "--chunk-size");

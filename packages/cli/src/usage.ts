@@ -104,7 +104,7 @@ Push an image of an OCI layout to a registry over the OCI distribution API, in t
 keeps every tag whole: blobs, then child manifests by digest, then indexes, then the tag. Each
 blob is asked for first (HEAD): what the registry has is not sent again; a blob seen in another
 repository of the same registry (recorded in the cache folder, or --from-repo REPO) is mounted;
-the rest is uploaded in one PUT, or in PATCH chunks of --chunk-size (default 8MiB) above that.
+the rest is uploaded in one PUT, or in PATCH chunks of --chunk-size (default 64MiB) above that.
 REF is [docker://]REGISTRY/REPO[:TAG][@DIGEST]; without a tag the image's own tag is used. A
 layout of several images needs --image NAME (its ref.name), or --all: each entry NAME:TAG goes
 to REGISTRY/REPO/NAME:TAG, a bare TAG to REGISTRY/REPO:TAG.

@@ -2,7 +2,6 @@ import * as E from "fp-ts/lib/Either.js";
 import type * as T from "fp-ts/lib/Task.js";
 import * as TE from "fp-ts/lib/TaskEither.js";
 import { pipe } from "fp-ts/lib/function.js";
-import type { BodyInit, Response } from "undici";
 import type { FoundCredentials } from "../credentials/Credentials.ts";
 import { describeCredentials } from "../credentials/Credentials.ts";
 import { apiHost } from "../Reference.ts";
@@ -17,7 +16,7 @@ import { done, fail, retry, retrying } from "./retrying.ts";
 import type { RetryPolicy } from "./retryPolicy.ts";
 import { parseRetryAfter } from "./retryPolicy.ts";
 import { tlsOptionsFor } from "./tlsOptions.ts";
-import type { Transport } from "./Transport.ts";
+import type { HttpBody, HttpResponse, Transport } from "./Transport.ts";
 import { isTlsVerificationError, makeTransport } from "./Transport.ts";
 
 /** One request to the registry. */
@@ -32,7 +31,7 @@ export interface RegistryRequest {
   readonly scopes: readonly string[];
   readonly headers?: Readonly<Record<string, string>>;
   /** Makes the body anew for each try. */
-  readonly body?: () => BodyInit;
+  readonly body?: () => HttpBody;
   /**
    * Retry 429, 5xx and dropped connections here: for requests that can be sent again as they are.
    * Otherwise such failures come back at once as `GaveUp` (attempts 1) for the caller to restart.
@@ -46,9 +45,9 @@ export interface RegistryClient {
   readonly credentials: FoundCredentials;
   readonly policy: RetryPolicy;
   /** Sends a request (authenticating as the registry asks) and gives back any answer but a 401/403. */
-  readonly send: (req: RegistryRequest) => TE.TaskEither<RegistryError, Response>;
+  readonly send: (req: RegistryRequest) => TE.TaskEither<RegistryError, HttpResponse>;
   /** The error for an answer the caller did not expect. */
-  readonly unexpected: (req: RegistryRequest, res: Response) => T.Task<RegistryError>;
+  readonly unexpected: (req: RegistryRequest, res: HttpResponse) => T.Task<RegistryError>;
   /** An absolute URL for a path or a `Location` header (relative ones are the registry's). */
   readonly resolve: (location: string) => string;
   readonly close: () => Promise<void>;
@@ -89,7 +88,7 @@ const makeClient = (options: ClientOptions, transport: Transport): RegistryClien
   };
 
   // A 401's challenge may switch how we authenticate; true when trying again can help.
-  const adopt = (res: Response, repository: string): readonly string[] | undefined => {
+  const adopt = (res: HttpResponse, repository: string): readonly string[] | undefined => {
     const challenges = parseWwwAuthenticate(res.headers.get("www-authenticate") ?? "");
     if (E.isLeft(challenges)) return undefined;
     const bearer = bearerOf(challenges.right);
@@ -108,19 +107,14 @@ const makeClient = (options: ClientOptions, transport: Transport): RegistryClien
   const url = (u: string): string => (/^https?:\/\//.test(u) ? u : `${transport.base()}${u}`);
 
   // One exchange, following redirects for GET and HEAD; the registry's credentials go to its host only.
-  const exchange = async (req: RegistryRequest, scopes: readonly string[]): Promise<E.Either<RegistryError, Response>> => {
+  const exchange = async (req: RegistryRequest, scopes: readonly string[]): Promise<E.Either<RegistryError, HttpResponse>> => {
     const auth = await authorization(scopes, req.repository);
     if (E.isLeft(auth)) return auth;
     let location = url(req.url);
     for (let hop = 0; ; hop++) {
       const sameHost = new URL(location).host === host;
       const headers: Record<string, string> = { "user-agent": USER_AGENT, ...req.headers, ...(sameHost && auth.right !== undefined ? { authorization: auth.right } : {}) };
-      const res = await transport.fetch(location, {
-        method: req.method,
-        headers,
-        redirect: "manual",
-        ...(req.body === undefined ? {} : { body: req.body(), duplex: "half" as const }),
-      });
+      const res = await transport.request(location, { method: req.method, headers, ...(req.body === undefined ? {} : { body: req.body() }) });
       const next = res.headers.get("location");
       if (!(isRedirect(res.status) && (req.method === "GET" || req.method === "HEAD") && next !== null && hop < MAX_REDIRECTS)) return E.right(res);
       await drain(res);
@@ -128,10 +122,10 @@ const makeClient = (options: ClientOptions, transport: Transport): RegistryClien
     }
   };
 
-  const attempt = async (req: RegistryRequest): Promise<Attempt<Response>> => {
+  const attempt = async (req: RegistryRequest): Promise<Attempt<HttpResponse>> => {
     let scopes = req.scopes;
     for (let reauthenticated = false; ; reauthenticated = true) {
-      let res: Response;
+      let res: HttpResponse;
       try {
         const exchanged = await exchange(req, scopes);
         if (E.isLeft(exchanged)) return fail(exchanged.left);
@@ -159,7 +153,7 @@ const makeClient = (options: ClientOptions, transport: Transport): RegistryClien
     }
   };
 
-  const send = (req: RegistryRequest): TE.TaskEither<RegistryError, Response> =>
+  const send = (req: RegistryRequest): TE.TaskEither<RegistryError, HttpResponse> =>
     req.retry ? retrying(options.policy, target(req.repository), req.what, () => attempt(req)) : async () => {
       const result = await attempt(req);
       return result._tag === "Done" ? E.right(result.value) : result._tag === "Fail" ? E.left(result.error) : E.left({ _tag: "GaveUp", ...target(req.repository), what: req.what, attempts: 1, last: result.reason });
@@ -169,9 +163,9 @@ const makeClient = (options: ClientOptions, transport: Transport): RegistryClien
   const ping = (): TE.TaskEither<RegistryError, void> => {
     const what = "the API root /v2/";
     return retrying(options.policy, target(""), what, async (): Promise<Attempt<void>> => {
-      let res: Response;
+      let res: HttpResponse;
       try {
-        res = await transport.fetch(url("/v2/"), { method: "GET", headers: { "user-agent": USER_AGENT } });
+        res = await transport.request(url("/v2/"), { method: "GET", headers: { "user-agent": USER_AGENT } });
       } catch (e) {
         return isTlsVerificationError(e) ? fail({ _tag: "Tls", ...target(""), reason: reasonOf(e) }) : retry(reasonOf(e));
       }
@@ -215,7 +209,7 @@ export const openRegistry = (options: ClientOptions): TE.TaskEither<RegistryErro
     return E.left({ _tag: "Tls", registry: options.registry, repository: "", reason: `cannot use the certificates: ${reasonOf(e)}` });
   }
   if (!options.tlsVerify) {
-    const https = await transport.fetch(`${transport.base()}/v2/`, { method: "GET", headers: { "user-agent": USER_AGENT } }).then(drain, () => "failed" as const);
+    const https = await transport.request(`${transport.base()}/v2/`, { method: "GET", headers: { "user-agent": USER_AGENT } }).then(drain, () => "failed" as const);
     if (https === "failed") transport.useHttp();
   }
   const client = makeClient(options, transport);

@@ -1,6 +1,28 @@
-import { Agent, fetch } from "undici";
-import type { RequestInit, Response } from "undici";
+import type { Readable } from "node:stream";
+import { Agent, request } from "undici";
 import type { TlsOptions } from "./tlsOptions.ts";
+
+/** A request body: bytes, or a stream (a file's range) whose length the caller puts in Content-Length. */
+export type HttpBody = Uint8Array | string | Readable;
+
+export interface HttpRequest {
+  readonly method: "GET" | "HEAD" | "PUT" | "POST" | "PATCH";
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: HttpBody;
+}
+
+/**
+ * An answer, whatever its status. Its body must be consumed (`text`, `json`, iterating `body`)
+ * or `discard`ed, so the connection goes back to the pool.
+ */
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: { readonly get: (name: string) => string | null };
+  readonly body: AsyncIterable<Uint8Array>;
+  readonly text: () => Promise<string>;
+  readonly json: () => Promise<unknown>;
+  readonly discard: () => Promise<void>;
+}
 
 /**
  * The HTTP side of one registry: undici's fetch with one connection pool (keep-alive) for the
@@ -11,7 +33,8 @@ export interface Transport {
   /** `https://host[:port]`, or `http://…` once `useHttp` chose plain HTTP. */
   readonly base: () => string;
   readonly useHttp: () => void;
-  readonly fetch: (url: string, init: RequestInit) => Promise<Response>;
+  /** Sends a request to an absolute URL; throws only when no answer came (refused, reset, TLS). */
+  readonly request: (url: string, init: HttpRequest) => Promise<HttpResponse>;
   /** Closes the pools, so the process can exit without waiting for idle sockets. */
   readonly close: () => Promise<void>;
 }
@@ -25,7 +48,25 @@ export const makeTransport = (host: string, tls: TlsOptions): Transport => {
     useHttp: () => {
       scheme = "http";
     },
-    fetch: (url, init) => fetch(url, { ...init, dispatcher: new URL(url).host === host ? registryAgent : otherAgent }),
+    // undici's request, not fetch: fetch's web streams cost several times the CPU per byte of a
+    // streamed upload (1 GiB: ~12 s against ~2 s here).
+    request: async (url, init) => {
+      const res = await request(url, { method: init.method, headers: init.headers, body: init.body ?? null, dispatcher: new URL(url).host === host ? registryAgent : otherAgent });
+      const headers = res.headers;
+      return {
+        status: res.statusCode,
+        headers: {
+          get: (name) => {
+            const value = headers[name.toLowerCase()];
+            return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+          },
+        },
+        body: res.body,
+        text: () => res.body.text(),
+        json: () => res.body.json(),
+        discard: () => res.body.dump().then(() => undefined, () => undefined),
+      };
+    },
     close: async () => {
       await Promise.all([registryAgent.close(), otherAgent.close()]);
     },

@@ -54,7 +54,7 @@ export const makeBearerTokens = (challenge: BearerChallenge, found: FoundCredent
   const once = async (scopes: readonly string[]): Promise<Attempt<{ readonly token: string; readonly lifetimeS: number }>> => {
     let res;
     try {
-      res = await transport.fetch(tokenUrl(challenge, scopes), { method: "GET", headers: { accept: "application/json", ...basicHeader(found) } });
+      res = await transport.request(tokenUrl(challenge, scopes), { method: "GET", headers: { accept: "application/json", ...basicHeader(found) } });
     } catch (e) {
       return retry(reasonOf(e));
     }

@@ -1,4 +1,4 @@
-import type { Response } from "undici";
+import type { HttpResponse } from "./Transport.ts";
 import type { RegistryError, Target } from "../RegistryError.ts";
 import { parseRetryAfter } from "./retryPolicy.ts";
 
@@ -7,7 +7,7 @@ import { parseRetryAfter } from "./retryPolicy.ts";
 const DETAIL_LIMIT = 64 * 1024;
 
 /** The registry's own words for a failure: `CODE: message` per error, or the start of the body's text. */
-export const errorDetail = async (res: Response): Promise<string> => {
+export const errorDetail = async (res: HttpResponse): Promise<string> => {
   const text = await res.text().then((t) => t.slice(0, DETAIL_LIMIT), () => "");
   try {
     const json = JSON.parse(text) as { readonly errors?: readonly { readonly code?: unknown; readonly message?: unknown }[] };
@@ -20,15 +20,13 @@ export const errorDetail = async (res: Response): Promise<string> => {
 };
 
 /** Reads and drops a body nobody needs, so its connection returns to the pool. */
-export const drain = async (res: Response): Promise<void> => {
-  await res.body?.cancel().catch(() => undefined);
-};
+export const drain = (res: HttpResponse): Promise<void> => res.discard();
 
 /**
  * The error for a response the caller did not expect: 401/403 name the credentials' source,
  * 404 and 413 say so, 429 and 5xx are `GaveUp` (with the Retry-After asked for), the rest `Refused`.
  */
-export const responseError = async (target: Target, what: string, res: Response, credentials: string): Promise<RegistryError> => {
+export const responseError = async (target: Target, what: string, res: HttpResponse, credentials: string): Promise<RegistryError> => {
   const detail = await errorDetail(res);
   if (res.status === 401 || res.status === 403) return { _tag: "Unauthorized", ...target, status: res.status, what, credentials, detail };
   if (res.status === 404) return { _tag: "NotFound", ...target, what, detail };

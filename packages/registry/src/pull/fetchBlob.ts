@@ -62,7 +62,7 @@ export const fetchBlob = (client: RegistryClient, repository: string, d: Descrip
   const fetched = await retrying(client.policy, { registry: client.registry, repository }, what, async (): Promise<Attempt<void>> => {
     const res = await client.send(req)();
     if (E.isLeft(res)) return fail(res.left);
-    if (res.right.status !== 200 || res.right.body === null) return fail(await client.unexpected(req, res.right)());
+    if (res.right.status !== 200) return fail(await client.unexpected(req, res.right)());
     const temporary = sink.temporary("blob");
     let streamed: Streamed;
     try {
@@ -74,7 +74,7 @@ export const fetchBlob = (client: RegistryClient, repository: string, d: Descrip
     }
     if (streamed._tag === "Whole") return done(undefined);
     await fs.rm(temporary, { force: true });
-    await res.right.body.cancel().catch(() => undefined);
+    await res.right.discard();
     return streamed._tag === "Dropped" ? retry(streamed.reason) : fail({ _tag: "DigestMismatch", registry: client.registry, repository, what, expected: d.digest, actual: streamed.actual });
   })();
   return E.map((): FetchResult => "fetched")(fetched);

@@ -6,6 +6,7 @@ import type { Digest } from "@ocistage/oci";
 import type { RegistryClient, RegistryRequest } from "../http/RegistryClient.ts";
 import { pullScope } from "../http/RegistryClient.ts";
 import { drain } from "../http/responseError.ts";
+import type { HttpResponse } from "../http/Transport.ts";
 import type { RegistryError } from "../RegistryError.ts";
 import { reasonOf } from "../RegistryError.ts";
 import type { ManifestLinks } from "./manifestDocument.ts";
@@ -22,12 +23,12 @@ export interface FetchedDocument {
 // Registries cap manifests at 4 MiB; a larger answer is not a manifest, and is not read whole.
 const MANIFEST_LIMIT = 4 * 1024 * 1024;
 
-const readLimited = async (res: import("undici").Response): Promise<Uint8Array | undefined> => {
+const readLimited = async (res: HttpResponse): Promise<Uint8Array | undefined> => {
   const declared = Number(res.headers.get("content-length") ?? "0");
   if (declared > MANIFEST_LIMIT) return undefined;
   const parts: Uint8Array[] = [];
   let total = 0;
-  for await (const part of res.body ?? []) {
+  for await (const part of res.body) {
     total += part.length;
     if (total > MANIFEST_LIMIT) return undefined;
     parts.push(part);
