@@ -1,4 +1,4 @@
-import { SingleBar } from "cli-progress";
+import type { SingleBar } from "cli-progress";
 import type { TransferProgress } from "@ocistage/registry";
 import { silentProgress } from "@ocistage/registry";
 
@@ -10,8 +10,10 @@ const mib = (bytes: number): string => (bytes / MiB).toFixed(1);
  * cli-progress, only when standard output is a terminal and neither --quiet nor --json was given;
  * otherwise nothing is drawn at all.
  */
-export const progressBar = (verb: string, show: boolean): TransferProgress => {
+export const progressBar = async (verb: string, show: boolean): Promise<TransferProgress> => {
   if (!show) return silentProgress;
+  // Loaded only when a bar is drawn: the CLI's start-up does not pay for it.
+  const { SingleBar: Bar } = await import("cli-progress");
   let bar: SingleBar | undefined;
   let started = 0;
   let doneBytes = 0;
@@ -27,7 +29,7 @@ export const progressBar = (verb: string, show: boolean): TransferProgress => {
     begin: (totalBytes, blobs) => {
       started = Date.now();
       totalBlobs = blobs;
-      bar = new SingleBar({
+      bar = new Bar({
         format: `${verb} [{bar}] {percentage}% | {blobs} blobs | {done}/{totalMiB} MiB | {rate} MiB/s`,
         stream: process.stderr,
         hideCursor: true,

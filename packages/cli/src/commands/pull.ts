@@ -93,7 +93,7 @@ const pullInto = (ref: Reference, command: Pull): TE.TaskEither<CliError, string
     const pulled = await pullImage(client.right, ref, { dir: folder.right.out, temporary: (what) => temporaryPath(folder.right.out, what) }, {
       platform: platform?.right,
       concurrency: CONCURRENCY,
-      progress: progressBar("pull", showProgress(command.flags)),
+      progress: await progressBar("pull", showProgress(command.flags)),
       noteBlob: (digest) => record.note(ref.registry, digest, ref.repository),
     })();
     if (E.isLeft(pulled)) {

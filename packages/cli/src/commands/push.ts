@@ -62,7 +62,7 @@ const render = (client: RegistryClient, images: readonly PushedImage[], json: bo
 
 const pushAll = (client: RegistryClient, layout: Layout, targets: readonly PushTarget[], request: PushRequest): TE.TaskEither<CliError, string> => async () => {
   const record = await openBlobRecord(request.flags.cacheDir ?? defaultCacheDir(process.env));
-  const progress = progressBar("push", showProgress(request.flags));
+  const progress = await progressBar("push", showProgress(request.flags));
   const images: PushedImage[] = [];
   try {
     for (const target of targets) {

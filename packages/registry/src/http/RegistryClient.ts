@@ -204,7 +204,7 @@ export const openRegistry = (options: ClientOptions): TE.TaskEither<RegistryErro
   const host = apiHost(options.registry);
   let transport: Transport;
   try {
-    transport = makeTransport(host, await tlsOptionsFor(host, options.tlsVerify, options.certDir));
+    transport = await makeTransport(host, await tlsOptionsFor(host, options.tlsVerify, options.certDir));
   } catch (e) {
     return E.left({ _tag: "Tls", registry: options.registry, repository: "", reason: `cannot use the certificates: ${reasonOf(e)}` });
   }

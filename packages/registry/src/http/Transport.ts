@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { Agent, request } from "undici";
+import type { Dispatcher } from "undici";
 import type { TlsOptions } from "./tlsOptions.ts";
 
 /** A request body: bytes, or a stream (a file's range) whose length the caller puts in Content-Length. */
@@ -39,10 +39,15 @@ export interface Transport {
   readonly close: () => Promise<void>;
 }
 
-export const makeTransport = (host: string, tls: TlsOptions): Transport => {
+/**
+ * undici is loaded when a registry is first opened, not when the CLI starts: every other verb
+ * would pay for its initialisation (~0.1 s) otherwise.
+ */
+export const makeTransport = async (host: string, tls: TlsOptions): Promise<Transport> => {
+  const { Agent, request } = await import("undici");
   let scheme: "https" | "http" = "https";
-  const registryAgent = new Agent({ connect: { ...tls, ca: tls.ca === undefined ? undefined : [...tls.ca] } });
-  const otherAgent = new Agent();
+  const registryAgent: Dispatcher = new Agent({ connect: { ...tls, ca: tls.ca === undefined ? undefined : [...tls.ca] } });
+  const otherAgent: Dispatcher = new Agent();
   return {
     base: () => `${scheme}://${host}`,
     useHttp: () => {

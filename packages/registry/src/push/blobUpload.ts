@@ -34,6 +34,8 @@ export interface UploadOptions {
   /** Other repositories of the registry that may hold the blob, tried for a mount in order. */
   readonly mountFrom: readonly string[];
   readonly progress: TransferProgress;
+  /** The caller's HEAD already said the repository lacks the blob: do not ask again. */
+  readonly knownMissing?: boolean;
 }
 
 const OCTETS = "application/octet-stream";
@@ -47,7 +49,7 @@ const withDigest = (client: RegistryClient, location: string, digest: string): s
 type Step<A> = Promise<E.Either<RegistryError, A>>;
 
 /** `HEAD /v2/NAME/blobs/DIGEST`: true when the repository has it. */
-const exists = async (client: RegistryClient, repository: string, digest: string): Step<boolean> => {
+export const blobExists = async (client: RegistryClient, repository: string, digest: string): Step<boolean> => {
   const req: RegistryRequest = { method: "HEAD", url: `/v2/${repository}/blobs/${digest}`, repository, what: `blob ${digest}`, scopes: [pushScope(repository)], retry: true };
   const res = await client.send(req)();
   if (E.isLeft(res)) return res;
@@ -151,7 +153,7 @@ const sendBytes = async (client: RegistryClient, repository: string, blob: BlobS
  */
 export const ensureBlob = (client: RegistryClient, repository: string, blob: BlobSource, options: UploadOptions): TE.TaskEither<RegistryError, BlobOutcome> => async () => {
   const { digest, size } = blob.descriptor;
-  const found = await exists(client, repository, digest);
+  const found = options.knownMissing === true ? E.right(false) : await blobExists(client, repository, digest);
   if (E.isLeft(found)) return found;
   if (found.right) return E.right({ digest, size, result: "exists", bytesSent: 0 });
   let session: string | undefined;

@@ -8,12 +8,14 @@ import { formatReference } from "../Reference.ts";
 import type { RegistryError } from "../RegistryError.ts";
 import type { BlobRecord } from "./blobRecord.ts";
 import type { BlobOutcome } from "./blobUpload.ts";
-import { ensureBlob } from "./blobUpload.ts";
+import { blobExists, ensureBlob } from "./blobUpload.ts";
 import { planPush } from "./pushPlan.ts";
 import type { PushPlan } from "./pushPlan.ts";
 import type { ManifestResult } from "./putManifest.ts";
 import { putManifest } from "./putManifest.ts";
 import type { PushTarget } from "./selectImages.ts";
+
+const HEADS_AT_ONCE = 16;
 
 export interface PushOptions {
   /** Blobs up to this size are sent in one PUT, larger ones in PATCH chunks of this size. */
@@ -57,8 +59,17 @@ export const pushTarget = (client: RegistryClient, layout: Layout, target: PushT
     ...(options.fromRepo === undefined ? [] : [options.fromRepo]),
     ...options.record.reposOf(client.registry, digest),
   ];
-  const pushed = await mapLimited(blobs, options.concurrency, async (blob) => {
-    const outcome = await ensureBlob(client, repository, blob, { chunkSize: options.chunkSize, mountFrom: mountFrom(blob.descriptor.digest), progress: options.progress })();
+  // Every blob is asked for first, many at once (HEADs are cheap; a no-op push is only these),
+  // then the missing ones are mounted or uploaded, `concurrency` at a time.
+  const present = await mapLimited(blobs, HEADS_AT_ONCE, (blob) => blobExists(client, repository, blob.descriptor.digest));
+  if (E.isLeft(present)) {
+    options.progress.end();
+    return present;
+  }
+  const pushed = await mapLimited(blobs, options.concurrency, async (blob, i) => {
+    const outcome: E.Either<RegistryError, BlobOutcome> = present.right[i]
+      ? E.right({ digest: blob.descriptor.digest, size: blob.descriptor.size, result: "exists", bytesSent: 0 })
+      : await ensureBlob(client, repository, blob, { chunkSize: options.chunkSize, mountFrom: mountFrom(blob.descriptor.digest), progress: options.progress, knownMissing: true })();
     if (E.isRight(outcome)) {
       options.record.note(client.registry, blob.descriptor.digest, repository);
       options.progress.blobDone(blob.descriptor.digest, blob.descriptor.size);
