@@ -7,8 +7,15 @@ import type { CliError } from "./CliError.ts";
 /** A registry failure for the CLI: the local disk's is exit 3, the rest (registry, reference, credentials) exit 1. */
 export const registryFailure = (error: RegistryError): CliError => ({ _tag: isLocalFailure(error) ? "Environment" : "BadInput", lines: formatRegistryError(error) });
 
-/** A layout that cannot be read for a push: exit 1 when it is wrong, 3 when the disk failed. */
-export const layoutFailure = (error: LayoutError): Extract<CliError, { readonly lines: readonly string[] }> => ({ _tag: error._tag === "LayoutIOError" ? "Environment" : "BadInput", lines: formatLayoutError(error) });
+/**
+ * A layout that cannot be read for a push or pull: exit 1 when it is wrong, 3 when the disk
+ * failed. The layout's issues are located inside it (`oci-layout: missing file`), so they are
+ * led by the folder.
+ */
+export const layoutFailure = (dir: string, error: LayoutError): Extract<CliError, { readonly lines: readonly string[] }> =>
+  error._tag === "LayoutIOError"
+    ? { _tag: "Environment", lines: formatLayoutError(error) }
+    : { _tag: "BadInput", lines: formatLayoutError(error).map((line) => `${dir.replace(/\/+$/, "")}/${line}`) };
 
 /** With --json a failure is reported on stdout too, as `{"result": "error", "issues": [...]}`, with the same exit code. */
 export const reportedAsJson = (json: boolean) => (error: CliError): CliError =>

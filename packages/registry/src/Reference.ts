@@ -61,6 +61,7 @@ const splitTagAndDigest = (rest: string): { readonly name: string; readonly tag?
 export const parseReference = (input: string): E.Either<ReferenceError, Reference> => {
   const text = input.startsWith("docker://") ? input.slice("docker://".length) : input;
   if (text === "") return invalid(input, "it is empty; expected REGISTRY/REPOSITORY[:TAG][@sha256:…]");
+  if (/^https?:\/\//.test(text)) return invalid(input, "a URL is not an image reference; write REGISTRY/REPOSITORY[:TAG] (docker:// may lead)");
   const transport = otherTransports.find((t) => text.startsWith(`${t}:`));
   if (transport !== undefined) return invalid(input, `${transport}: is not a registry; expected REGISTRY/REPOSITORY[:TAG] (docker:// may lead)`);
   const { name, tag, digest } = splitTagAndDigest(text);

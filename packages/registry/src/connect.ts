@@ -25,5 +25,5 @@ export interface ConnectionOptions {
 export const connect = (ref: Pick<Reference, "registry" | "repository">, options: ConnectionOptions): TE.TaskEither<RegistryError, RegistryClient> =>
   pipe(
     findCredentials(ref.registry, ref.repository, options.creds, options.files ?? credentialFiles()),
-    TE.chain((credentials) => openRegistry({ registry: ref.registry, tlsVerify: options.tlsVerify, certDir: options.certDir, credentials, policy: options.policy })),
+    TE.chain((credentials) => openRegistry({ registry: ref.registry, repository: ref.repository, tlsVerify: options.tlsVerify, certDir: options.certDir, credentials, policy: options.policy })),
   );

@@ -29,6 +29,7 @@ interface Observation {
 const pollTag = (host: string, repository: string, tag: string): { readonly stop: () => Promise<readonly Observation[]> } => {
   const seen: Observation[] = [];
   let running = true;
+  let rounds = 0;
   const accept = "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json";
   const blobsOf = async (reference: string): Promise<readonly string[]> => {
     const res = await fetch(`http://${host}/v2/${repository}/manifests/${reference}`, { headers: { accept } });
@@ -52,11 +53,15 @@ const pollTag = (host: string, repository: string, tag: string): { readonly stop
       } catch {
         // the registry is down: nothing to see
       }
+      rounds += 1;
       await sleep(100);
     }
   })();
   return {
+    // After one more whole round, so what the registry holds at the end is seen too.
     stop: async () => {
+      const until = rounds + 2;
+      while (rounds < until) await sleep(20);
       running = false;
       await loop;
       return seen;

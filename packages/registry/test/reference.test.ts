@@ -55,6 +55,7 @@ describe("parseReference", () => {
     expect(reason("r.example/app:-bad")).toContain('the tag "-bad" must be 1 to 128 letters');
     expect(reason("r.example/app@sha256:xyz")).toBe('the digest "sha256:xyz" is not sha256:<64 hex digits> (or sha512)');
     expect(reason("r.example/")).toBe("there is no repository after the registry");
+    expect(reason("https://r.example/app")).toBe("a URL is not an image reference; write REGISTRY/REPOSITORY[:TAG] (docker:// may lead)");
     expect(reason("oci:/tmp/layout:latest")).toBe("oci: is not a registry; expected REGISTRY/REPOSITORY[:TAG] (docker:// may lead)");
     expect(reason("bad_host:5000/app")).toContain('the registry "bad_host:5000" is not a host name');
     expect(reason(`r.example/${"a".repeat(260)}`)).toBe("the name is longer than 255 characters");

@@ -57,7 +57,7 @@ describe.runIf(requireTools("docker-registry", "openssl"))("TLS", () => {
 
   test("a registry whose certificate no known CA signed is refused, with what to do about it", async () => {
     const message = await tryConnect(plain?.host ?? "", true);
-    expect(message).toContain(`${plain?.host}: TLS failed:`);
+    expect(message).toContain(`${plain?.host}/app: TLS failed:`);
     expect(message).toMatch(/self.signed certificate/);
     expect(message).toContain("--cert-dir DIR with ca.crt");
   });
@@ -77,7 +77,7 @@ describe.runIf(requireTools("docker-registry", "openssl"))("TLS", () => {
   test("a registry that requires a client certificate accepts NAME.cert + NAME.key from --cert-dir, and refuses a client without", async () => {
     expect(await tryConnect(mutual?.host ?? "", true, at("certs-client"))).toBe("connected");
     // Under TLS 1.3 the server's refusal reaches the client as a closed connection.
-    expect(await tryConnect(mutual?.host ?? "", true, at("certs-ca"))).toMatch(new RegExp(`^${mutual?.host}: gave up on the API root /v2/ after 1 attempt: .*(certificate|handshake|alert|other side closed)`));
+    expect(await tryConnect(mutual?.host ?? "", true, at("certs-ca"))).toMatch(new RegExp(`^${mutual?.host}/app: gave up on the API root /v2/ after 1 attempt: .*(certificate|handshake|alert|other side closed)`));
   });
 
   test("a --cert-dir that does not exist is an error naming it", async () => {

@@ -29,7 +29,7 @@ const keptEntries = (out: string, name: string | undefined): TE.TaskEither<CliEr
   if (!hasIndex) return E.right([]);
   const layout = await readLayout(out)();
   if (E.isLeft(layout)) {
-    const failure = layoutFailure(layout.left);
+    const failure = layoutFailure(out, layout.left);
     return E.left({ ...failure, lines: [`${out} holds a layout that cannot be read, so nothing is pulled into it:`, ...failure.lines] });
   }
   return E.right(layout.right.manifests.filter((m) => name === undefined || refNameOf(m.descriptor) !== name));

@@ -85,7 +85,7 @@ const pushAll = (client: RegistryClient, layout: Layout, targets: readonly PushT
 export const pushLayout = (request: PushRequest): TE.TaskEither<CliError, string> =>
   pipe(
     readLayout(request.layout),
-    TE.mapLeft(layoutFailure),
+    TE.mapLeft((e) => layoutFailure(request.layout, e)),
     TE.chain((layout) =>
       pipe(
         TE.fromEither(targetsOf(layout, request)),

@@ -60,6 +60,8 @@ export interface ClientOptions {
   readonly certDir?: string | undefined;
   readonly credentials: FoundCredentials;
   readonly policy: RetryPolicy;
+  /** The repository the user named, for the messages of failures before any request about it. */
+  readonly repository?: string | undefined;
 }
 
 type AuthMode = { readonly _tag: "None" } | { readonly _tag: "Basic" } | { readonly _tag: "Bearer"; readonly realm: string; readonly tokens: BearerTokens };
@@ -162,23 +164,23 @@ const makeClient = (options: ClientOptions, transport: Transport): RegistryClien
   // Learns how the registry authenticates, without authenticating: a 401 is an answer here.
   const ping = (): TE.TaskEither<RegistryError, void> => {
     const what = "the API root /v2/";
-    return retrying(options.policy, target(""), what, async (): Promise<Attempt<void>> => {
+    return retrying(options.policy, target(options.repository ?? ""), what, async (): Promise<Attempt<void>> => {
       let res: HttpResponse;
       try {
         res = await transport.request(url("/v2/"), { method: "GET", headers: { "user-agent": USER_AGENT } });
       } catch (e) {
-        return isTlsVerificationError(e) ? fail({ _tag: "Tls", ...target(""), reason: reasonOf(e) }) : retry(reasonOf(e));
+        return isTlsVerificationError(e) ? fail({ _tag: "Tls", ...target(options.repository ?? ""), reason: reasonOf(e) }) : retry(reasonOf(e));
       }
       if (isRetryableStatus(res.status)) {
         await drain(res);
         return retry(`HTTP ${res.status}`, parseRetryAfter(res.headers.get("retry-after")));
       }
       if (res.status === 200 || res.status === 401) {
-        if (res.status === 401) adopt(res, "");
+        if (res.status === 401) adopt(res, options.repository ?? "");
         await drain(res);
         return done(undefined);
       }
-      return fail(await responseError(target(""), `${what} (is this a registry?)`, res, credentialText));
+      return fail(await responseError(target(options.repository ?? ""), `${what} (is this a registry?)`, res, credentialText));
     });
   };
 
@@ -206,7 +208,7 @@ export const openRegistry = (options: ClientOptions): TE.TaskEither<RegistryErro
   try {
     transport = await makeTransport(host, await tlsOptionsFor(host, options.tlsVerify, options.certDir));
   } catch (e) {
-    return E.left({ _tag: "Tls", registry: options.registry, repository: "", reason: `cannot use the certificates: ${reasonOf(e)}` });
+    return E.left({ _tag: "Tls", registry: options.registry, repository: options.repository ?? "", reason: `cannot use the certificates: ${reasonOf(e)}` });
   }
   if (!options.tlsVerify) {
     const https = await transport.request(`${transport.base()}/v2/`, { method: "GET", headers: { "user-agent": USER_AGENT } }).then(drain, () => "failed" as const);
