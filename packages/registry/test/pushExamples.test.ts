@@ -116,6 +116,14 @@ describe.runIf(hasTools)("pushing the examples to a loopback registry", () => {
     expect(sha256(await rawManifest("copies/busybox-shell:latest"))).toBe(built["busybox-shell"]?.manifest.digest);
   });
 
+  test("build --push builds and pushes in one command; a layout of several images goes as with push --all", async () => {
+    const out = layoutOf("layout-built-and-pushed");
+    const result = await registryCliOk(home(), ["build", EXAMPLE_LAYOUT, "--out", out, "--push", `${registry?.host}/built`, "--tls-verify=false", "--json"]);
+    const json = JSON.parse(result.stdout) as { references: { reference: string; digest: string }[]; push: PushJson };
+    expect(json.push.images.map((i) => [i.reference, i.digest])).toEqual(json.references.map((r) => [`${registry?.host}/built/${r.reference}`, r.digest]));
+    expect(sha256(await rawManifest("built/web:1.0"))).toBe(webDigest());
+  });
+
   describe.runIf(hasTools && requireTools("script"))("progress", () => {
     // `script` gives the CLI a terminal; everything it draws comes back in script's output.
     const onTerminal = async (extra: readonly string[]): Promise<string> => {
