@@ -8,7 +8,7 @@ import type { OutputFolder } from "@ocistage/build";
 import { readLayout } from "@ocistage/layout";
 import type { LayoutNode } from "@ocistage/layout";
 import { canonicalJsonBytes, digestHex, imageIndex, layoutFile, refNameOf } from "@ocistage/oci";
-import type { Descriptor, Json } from "@ocistage/oci";
+import type { Descriptor } from "@ocistage/oci";
 import { connect, defaultRetryPolicy, describeCredentials, openBlobRecord, parseCredsFlag, parsePlatform, parseReference, pullImage } from "@ocistage/registry";
 import type { PulledImage, Reference } from "@ocistage/registry";
 import type { CliError } from "../CliError.ts";
@@ -47,7 +47,7 @@ const publish = (folder: OutputFolder, kept: readonly LayoutNode[], pulled: Pull
         const marker = path.join(folder.out, "oci-layout");
         if (!(await fs.stat(marker).then(() => true, () => false))) {
           const temporary = temporaryPath(folder.out, "oci-layout");
-          await fs.writeFile(temporary, canonicalJsonBytes(layoutFile() as unknown as Json));
+          await fs.writeFile(temporary, canonicalJsonBytes(layoutFile()));
           await fs.rename(temporary, marker);
         }
         await fs.rm(path.join(folder.out, "image.oci.tar"), { force: true });
@@ -56,9 +56,9 @@ const publish = (folder: OutputFolder, kept: readonly LayoutNode[], pulled: Pull
     ),
     TE.chain(() => {
       const entries: Descriptor[] = [...kept.map((k) => k.descriptor), pulled.entry];
-      const referenced = new Set<string>([...kept.flatMap(digestsOfNode), ...pulled.blobs.map((b) => digestHex(b.digest as Descriptor["digest"])), ...pulled.documents.map(digestHex)]);
+      const referenced = new Set<string>([...kept.flatMap(digestsOfNode), ...pulled.blobs.map((b) => digestHex(b.digest)), ...pulled.documents.map(digestHex)]);
       return pipe(
-        publishOutput(folder, { index: canonicalJsonBytes(imageIndex({ manifests: entries }) as unknown as Json), referenced }),
+        publishOutput(folder, { index: canonicalJsonBytes(imageIndex({ manifests: entries })), referenced }),
         TE.mapLeft((e): CliError => ({ _tag: isEnvironmentError(e) ? "Environment" : "BadInput", lines: formatBuildError(e) })),
       );
     }),

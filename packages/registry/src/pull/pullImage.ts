@@ -31,7 +31,7 @@ export interface PullOptions {
 export interface PulledImage {
   readonly reference: string;
   readonly entry: Descriptor;
-  readonly blobs: readonly { readonly digest: string; readonly size: number; readonly mediaType: string; readonly result: FetchResult }[];
+  readonly blobs: readonly { readonly digest: Digest; readonly size: number; readonly mediaType: string; readonly result: FetchResult }[];
   readonly documents: readonly Digest[];
 }
 
