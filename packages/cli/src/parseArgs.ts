@@ -2,7 +2,7 @@ import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import type { CliError } from "./CliError.ts";
 import type { Command } from "./Command.ts";
-import { buildPushOf, BUILD_PUSH_BOOLEAN, BUILD_PUSH_VALUED, parsePull, parsePush } from "./parseRegistryVerbs.ts";
+import { BUILD_PUSH_BOOLEAN, BUILD_PUSH_VALUED, parsePull, parsePush, withBuildPush } from "./parseRegistryVerbs.ts";
 import { VERB_USAGE } from "./usage.ts";
 
 export interface Parsed {
@@ -75,21 +75,15 @@ export const parseArgs = (argv: readonly string[]): E.Either<CliError, Command> 
   switch (verb) {
     case "build":
       return verbWith(rest, ["--out", "--cache-dir", ...BUILD_PUSH_VALUED], ["--json", "--verify-inputs", "--no-cache", ...BUILD_PUSH_BOOLEAN])((p) =>
-        pipe(
-          E.Do,
-          E.bind("s", () => spec(p)),
-          E.bind("push", () => buildPushOf(p)),
-          E.map(({ s, push }): Command => ({
-            _tag: "Build",
-            spec: s,
-            out: str(p, "--out") ?? "",
-            json: p.flags.has("--json"),
-            verifyInputs: p.flags.has("--verify-inputs"),
-            noCache: p.flags.has("--no-cache"),
-            ...optional("cacheDir", str(p, "--cache-dir")),
-            ...(push === undefined ? {} : { push }),
-          })),
-        ),
+        withBuildPush(p)(E.map((s: string): Command => ({
+          _tag: "Build",
+          spec: s,
+          out: str(p, "--out") ?? "",
+          json: p.flags.has("--json"),
+          verifyInputs: p.flags.has("--verify-inputs"),
+          noCache: p.flags.has("--no-cache"),
+          ...optional("cacheDir", str(p, "--cache-dir")),
+        }))(spec(p))),
       );
     case "validate":
       return verbWith(rest, [], ["--json"])((p) => E.map((s: string): Command => ({ _tag: "Validate", spec: s, json: p.flags.has("--json") }))(spec(p)));

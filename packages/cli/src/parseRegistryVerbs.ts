@@ -98,3 +98,12 @@ export const buildPushOf = (p: Parsed): E.Either<CliError, BuildPush | undefined
     E.map(({ flags, chunkSize }): BuildPush => ({ ref, chunkSize, flags })),
   );
 };
+
+/** Adds `build`'s --push (and its registry flags) to a parsed build command. */
+export const withBuildPush =
+  (p: Parsed) =>
+  (command: E.Either<CliError, Command>): E.Either<CliError, Command> =>
+    pipe(
+      command,
+      E.chain((c) => E.map((push: BuildPush | undefined): Command => (push === undefined || c._tag !== "Build" ? c : { ...c, push }))(buildPushOf(p))),
+    );
