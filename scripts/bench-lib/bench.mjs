@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { makeTrees } from "./makeTrees.mjs";
 import { measure, once } from "./measure.mjs";
 import { renderReport } from "./report.mjs";
+import { benchPush, PUSH_TOOLS, renderPush } from "./pushBench.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const args = process.argv.slice(2);
@@ -19,8 +20,11 @@ const work = path.resolve(valueOf("--dir", process.env.OCISTAGE_BENCH_DIR ?? "/t
 const quick = flag("--quick");
 const heavyRuns = quick ? 1 : 3;
 const lightRuns = quick ? 3 : 10;
+// --only build,ten,views,push: those sections alone (printed, never written to docs/performance.md).
+const only = valueOf("--only", "").split(",").filter((x) => x !== "");
+const want = (section) => only.length === 0 || only.includes(section);
 
-const TOOLS = ["hyperfine", "/usr/bin/time", "tar", "sha256sum", "openssl", "umoci", "buildah", "node"];
+const TOOLS = ["hyperfine", "/usr/bin/time", "tar", "sha256sum", "openssl", "umoci", "buildah", "node", ...(want("push") ? PUSH_TOOLS : [])];
 const missing = TOOLS.filter((t) => {
   try {
     execFileSync("bash", ["-c", `command -v ${t}`], { stdio: "ignore" });
@@ -61,7 +65,8 @@ const startedAt = new Date();
 const loadBefore = loadAverage();
 
 mkdirSync(path.join(work, "out"), { recursive: true });
-const trees = makeTrees(path.join(work, "trees"));
+const treeNames = [...new Set([...(want("build") ? ["small", "many", "big"] : []), ...(want("ten") || want("push") ? ["ten"] : []), ...(want("views") ? ["wide"] : []), ...(want("push") ? ["big"] : [])])];
+const trees = makeTrees(path.join(work, "trees"), treeNames);
 // The bundle is rebuilt by the first run after a source change: not by a measured one.
 once("node", [path.join(repo, "packages/cli/bin/ocistage.mjs"), "--version"]);
 
@@ -84,7 +89,7 @@ const run = (c) => {
 };
 
 // The trees with image data: each gets the same treatment from every tool.
-for (const name of ["small", "many", "big"]) {
+for (const name of want("build") ? ["small", "many", "big"] : []) {
   const { dir, spec } = trees[name];
   const root = path.join(dir, "root");
   const bytes = bytesUnder(root);
@@ -134,7 +139,7 @@ for (const name of ["small", "many", "big"]) {
 }
 
 // Ten layers: cold, no-op, and one file of one layer changed before each run.
-{
+if (want("ten")) {
   const { dir, spec } = trees.ten;
   const o = out("ten");
   const bytes = bytesUnder(dir);
@@ -156,10 +161,12 @@ for (const name of ["small", "many", "big"]) {
 }
 
 // 200 layers: the views, which never touch the file system beyond the spec.
-for (const verb of ["plan", "graph", "docs"]) {
+for (const verb of want("views") ? ["plan", "graph", "docs"] : []) {
   const { spec } = trees.wide;
   run({ tree: "wide", bytes: 0, id: `wide-${verb}`, tool: `ocistage ${verb}`, kind: "view", label: `wide: ocistage ${verb} (200 layers)`, command: `${cli} ${verb} ${q(spec)} >/dev/null`, runs: lightRuns, warmup: 1 });
 }
+
+if (want("push")) await benchPush({ work, trees, cli, q, run, once, heavyRuns, lightRuns, out });
 
 const machine = {
   date: startedAt.toISOString(),
@@ -186,10 +193,10 @@ const machine = {
   quick,
 };
 
-const report = renderReport(results, machine, breakdowns);
+const report = only.length === 0 ? `${renderReport(results, machine, breakdowns)}\n${renderPush(results)}\n` : `${renderPush(results)}\n`;
 process.stdout.write(`\n${report}\n`);
 writeFileSync(path.join(work, "results.json"), JSON.stringify({ machine, results, breakdowns }, null, 2));
-if (!flag("--no-write")) {
+if (!flag("--no-write") && only.length === 0) {
   writeFileSync(path.join(repo, "docs/performance.md"), report);
   process.stderr.write(`bench: wrote docs/performance.md (raw figures: ${path.join(work, "results.json")})\n`);
 }

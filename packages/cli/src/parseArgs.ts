@@ -2,9 +2,10 @@ import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import type { CliError } from "./CliError.ts";
 import type { BundleSource, Command } from "./Command.ts";
+import { BUILD_PUSH_BOOLEAN, BUILD_PUSH_VALUED, parsePull, parsePush, withBuildPush } from "./parseRegistryVerbs.ts";
 import { VERB_USAGE } from "./usage.ts";
 
-interface Parsed {
+export interface Parsed {
   readonly positional: readonly string[];
   readonly flags: ReadonlyMap<string, string | true>;
 }
@@ -12,7 +13,7 @@ interface Parsed {
 const usage = (message: string): E.Either<CliError, never> => E.left({ _tag: "Usage", message });
 
 // Split argv into positionals and flags; `valued` flags take the next word (or `--flag=value`).
-const split = (argv: readonly string[], valued: readonly string[], boolean: readonly string[]): E.Either<CliError, Parsed> => {
+export const split = (argv: readonly string[], valued: readonly string[], boolean: readonly string[]): E.Either<CliError, Parsed> => {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
@@ -97,8 +98,8 @@ export const parseArgs = (argv: readonly string[]): E.Either<CliError, Command> 
   const spec = (p: Parsed): E.Either<CliError, string> => one(p, "SPEC", verb);
   switch (verb) {
     case "build":
-      return verbWith(rest, ["--out", "--cache-dir", "--docker-archive", "--image"], ["--json", "--verify-inputs", "--no-cache"])((p) =>
-        E.map((s: string): Command => ({
+      return verbWith(rest, ["--out", "--cache-dir", "--docker-archive", "--image", ...BUILD_PUSH_VALUED], ["--json", "--verify-inputs", "--no-cache", ...BUILD_PUSH_BOOLEAN])((p) =>
+        withBuildPush(p)(E.map((s: string): Command => ({
           _tag: "Build",
           spec: s,
           out: str(p, "--out") ?? "",
@@ -108,7 +109,7 @@ export const parseArgs = (argv: readonly string[]): E.Either<CliError, Command> 
           ...optional("cacheDir", str(p, "--cache-dir")),
           ...optional("dockerArchive", str(p, "--docker-archive")),
           ...optional("image", str(p, "--image")),
-        }))(spec(p)),
+        }))(spec(p))),
       );
     case "convert":
       return parseConvert(rest);
@@ -163,6 +164,9 @@ export const parseArgs = (argv: readonly string[]): E.Either<CliError, Command> 
       return usage(`ocistage emit: expected "shell" or "dockerfile", found ${JSON.stringify(what ?? "nothing")}`);
     }
     case "push":
+      return parsePush(rest);
+    case "pull":
+      return parsePull(rest);
     case "diff":
       return E.right({ _tag: "NotYet", verb, issue: `${verb} is not implemented yet` });
     default:

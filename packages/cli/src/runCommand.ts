@@ -10,6 +10,8 @@ import { emitDockerfileCommand } from "./commands/emitDockerfile.ts";
 import { emitShellCommand } from "./commands/emitShell.ts";
 import { graphCommand } from "./commands/graph.ts";
 import { planCommand } from "./commands/plan.ts";
+import { pullCommand } from "./commands/pull.ts";
+import { pushCommand } from "./commands/push.ts";
 import { testCommand } from "./commands/test.ts";
 import { validateCommand } from "./commands/validate.ts";
 import { verifyCommand } from "./commands/verify.ts";
@@ -52,6 +54,10 @@ export const runCommand = (command: Command): TE.TaskEither<CliError, CommandOut
       return convertCommand(command);
     case "Bundle":
       return bundleCommand(command);
+    case "Push":
+      return pushCommand(command);
+    case "Pull":
+      return pullCommand(command);
     case "NotYet":
       return TE.left({ _tag: "Usage", message: `ocistage ${command.verb}: not implemented yet` });
   }

@@ -17,7 +17,8 @@ Usage: ocistage VERB [options]
   verify LAYOUT [--json]               re-hash every blob, check every descriptor
   convert docker-archive:FILE --out DIR [--json]   a docker save archive as an OCI layout
   bundle SPEC --out DIR [--image ID] [--readonly]   an OCI runtime bundle for runc
-  push LAYOUT REF                      (not yet)
+  push LAYOUT REF | --all REGISTRY/REPO   push to a registry: blobs, manifests, indexes, then tags
+  pull REF --out DIR [--platform P]    pull into an OCI layout, every blob verified
   diff OLD NEW                         (not yet)
 
 SPEC is a .json, .yaml, .yml or .ts spec file, or a folder holding image.{ts,json,yaml}.
@@ -25,8 +26,19 @@ SOURCE_DATE_EPOCH (default 0) is every mtime and the config's created time.
 Exit codes: 0 ok, 1 wrong input, 2 usage, 3 environment or I/O failure.
 Run \`ocistage VERB --help\` for one verb.`;
 
+const REGISTRY_OPTIONS = `Registry options:
+  --creds USER:PASSWORD  instead of the credential files, which are read in this order:
+                   $REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json,
+                   ~/.docker/config.json (auths, credHelpers, credsStore)
+  --tls-verify=false  no certificate check for REF's registry, and plain HTTP if it has no TLS
+  --cert-dir DIR   *.crt: extra CAs; NAME.cert + NAME.key: a client certificate
+                   (default /etc/containers/certs.d/HOST:PORT, then /etc/docker/certs.d/…)
+  --retries N      retries of 429, 5xx and dropped connections, with backoff (default 4)
+  --json           the report as JSON (never a secret)   --quiet  no progress bar
+  --cache-dir DIR  where the record of pushed blobs lives (default $XDG_CACHE_HOME/ocistage)`;
+
 export const VERB_USAGE: Readonly<Record<string, string>> = {
-  build: `ocistage build SPEC [--out DIR] [--json] [--verify-inputs] [--no-cache] [--cache-dir DIR]
+  build: `ocistage build SPEC [--out DIR] [--json] [--verify-inputs] [--no-cache] [--cache-dir DIR] [--push REF]
 ocistage build SPEC --out DIR --docker-archive FILE [--image ID]
 
 Build the layout into DIR (default ./out/<name>), a plain OCI layout folder: oci-layout,
@@ -59,7 +71,10 @@ layer as its uncompressed tar <diff_id hex>.tar (a compressed layer is decompres
 legacy <id>/{VERSION,json,layer.tar} folders; every entry root-owned at SOURCE_DATE_EPOCH, so
 the file is the same bytes for the same image. It holds every image of a layout (a tag names
 one image: of a multi-platform reference, the first platform's) or the one --image ID names.
-FILE is written beside itself and renamed into place.`,
+FILE is written beside itself and renamed into place.
+
+  --push REF       then push DIR to REF as \`ocistage push\` does (a layout of several images:
+                   REF is REGISTRY/REPO, as with push --all); takes push's registry options.`,
   validate: `ocistage validate SPEC [--json]
 
 Decode the spec, lower it into a program and check the program's structure (unique step names,
@@ -117,6 +132,28 @@ with \`runc run --bundle DIR ID\` (as root). A layout of several images needs --
 --from-layout bundles an image of an existing layout instead (REF: its ref.name). DIR is made
 beside itself and renamed into place; an earlier bundle there is replaced whole. --json prints
 the bundle's folder and its config.json.`,
-  push: "ocistage push LAYOUT REF\n\nNot implemented yet.",
+  push: `ocistage push LAYOUT REF [--image NAME] [REGISTRY OPTIONS] [--from-repo REPO] [--chunk-size SIZE]
+ocistage push LAYOUT --all REGISTRY/REPO [REGISTRY OPTIONS]
+
+Push an image of an OCI layout to a registry over the OCI distribution API, in the order that
+keeps every tag whole: blobs, then child manifests by digest, then indexes, then the tag. Each
+blob is asked for first (HEAD): what the registry has is not sent again; a blob seen in another
+repository of the same registry (recorded in the cache folder, or --from-repo REPO) is mounted;
+the rest is uploaded in one PUT, or in PATCH chunks of --chunk-size (default 64MiB) above that.
+REF is [docker://]REGISTRY/REPO[:TAG][@DIGEST]; without a tag the image's own tag is used. A
+layout of several images needs --image NAME (its ref.name), or --all: each entry NAME:TAG goes
+to REGISTRY/REPO/NAME:TAG, a bare TAG to REGISTRY/REPO:TAG.
+Prints, per image, how many blobs were uploaded, already there or mounted; --json gives every
+blob (digest, size, result uploaded|exists|mounted, bytesSent). Exit 1 when the registry refuses
+or cannot be reached (after retries), 3 when the layout cannot be read from disk.
+${REGISTRY_OPTIONS}`,
+  pull: `ocistage pull REF --out DIR [--platform os/arch[/variant]] [REGISTRY OPTIONS]
+
+Pull an image into DIR, a plain OCI layout: every platform of an index unless --platform picks
+one. Each blob streams into a temporary file in DIR while it is hashed and is renamed to its
+digest only if it matches; index.json (with an entry named after REF's tag) is written last,
+so a failed pull leaves DIR as it was. DIR may be absent, empty or an OCI layout (its other
+images are kept; its image.oci.tar, which would no longer match, is removed).
+${REGISTRY_OPTIONS}`,
   diff: "ocistage diff OLD NEW [--format markdown|json]\n\nNot implemented yet.",
 };

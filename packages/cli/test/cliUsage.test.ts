@@ -47,7 +47,6 @@ describe.concurrent("usage errors exit 2, on stderr only", () => {
 
 describe("verbs not implemented yet", () => {
   test.each([
-    ["push", ["push", "out/busybox-shell", "127.0.0.1:5000/busybox-shell:latest"]],
     ["diff", ["diff", "old", "new"]],
   ])("%s says 'not yet', exits non-zero and prints nothing on stdout", async (verb, args) => {
     const result = await runCli(args);

@@ -10,6 +10,7 @@ import { loadProgram } from "../loadProgram.ts";
 import { baseMaterialiser } from "../baseMaterialiser.ts";
 import { buildDockerArchive } from "./buildDockerArchive.ts";
 import { knownImage } from "./layoutImages.ts";
+import { pushBuilt } from "./buildPush.ts";
 
 type Build = Extract<Command, { _tag: "Build" }>;
 
@@ -69,12 +70,13 @@ export const buildCommand = (command: Build): TE.TaskEither<CliError, string> =>
         TE.chain(() => buildProgram(program, loaded.dir, command.out === "" ? defaultOut(program) : command.out, cacheModeOf(command), command.cacheDir)),
         TE.chain((result) =>
           command.dockerArchive === undefined
-            ? TE.right(render(result, command.json))
+            ? TE.right({ result, text: render(result, command.json) })
             : pipe(
                 buildDockerArchive(program, result, command.dockerArchive, command.image),
-                TE.map((archive) => render(result, command.json, archive)),
+                TE.map((archive) => ({ result, text: render(result, command.json, archive) })),
               ),
         ),
+        TE.chain(({ result, text }) => pushBuilt(result, command.push, text)),
       ),
     ),
   );

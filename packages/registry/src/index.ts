@@ -1,0 +1,18 @@
+export * from "./Reference.ts";
+export * from "./RegistryError.ts";
+export * from "./wwwAuthenticate.ts";
+export * from "./progress.ts";
+export * from "./credentials/Credentials.ts";
+export * from "./credentials/findCredentials.ts";
+export * from "./http/retryPolicy.ts";
+export * from "./http/RegistryClient.ts";
+export * from "./connect.ts";
+export { openBlobRecord } from "./push/blobRecord.ts";
+export type { BlobRecord } from "./push/blobRecord.ts";
+export type { BlobOutcome, BlobResult } from "./push/blobUpload.ts";
+export * from "./push/pushImage.ts";
+export * from "./push/selectImages.ts";
+export type { ManifestResult } from "./push/putManifest.ts";
+export type { BlobSink } from "./pull/blobSink.ts";
+export * from "./pull/platformSelect.ts";
+export * from "./pull/pullImage.ts";
