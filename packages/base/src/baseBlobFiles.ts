@@ -24,7 +24,7 @@ export const baseBlobFiles = async (base: BaseImage, sourceRoot: string, scratch
     case "Registry": {
       if (materialise === undefined) throw new Error(`no converter for ${base.written}: the build was given none`);
       await fs.mkdir(scratch, { recursive: true });
-      const made = await materialise(base.source, sourceRoot, scratch);
+      const made = await materialise(base.source, sourceRoot, scratch, base.platform);
       if (made._tag === "Left") throw new Error(made.left);
       return at(scratch);
     }

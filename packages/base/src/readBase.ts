@@ -47,7 +47,7 @@ export const readBase =
         if (materialise === undefined) return E.left({ _tag: "Unsupported", from, reason: "this reader has no converter for it; name an oci: layout (skopeo copy … oci:DIR)" });
         const dir = await fs.mkdtemp(path.join(tmpdir(), "ocistage-base-"));
         try {
-          const made = await materialise(source, specDir, dir);
+          const made = await materialise(source, specDir, dir, platform);
           if (E.isLeft(made)) return E.left({ _tag: "Unreadable", from, file: source._tag === "Registry" ? source.reference : source.path, reason: made.left });
           return await readOciBase({ from, dir, source, ref: made.right.ref, pinned, platform, cacheDir });
         } finally {
