@@ -71,9 +71,9 @@ const counting = (): { readonly counts: Counts; readonly dependencies: BuildDepe
     counts,
     dependencies: {
       layerTars: {
-        write: (layout, nodes, mtime, at) => {
+        write: (layout, nodes, mtime, at, storage) => {
           counts.tarred.push(at);
-          return real.layerTars.write(layout, nodes, mtime, at);
+          return real.layerTars.write(layout, nodes, mtime, at, storage);
         },
         digest: (nodes, mtime, at) => {
           counts.digested.push(at);

@@ -1,5 +1,5 @@
 import * as E from "fp-ts/lib/Either.js";
-import type { ImageDescriptor, ImageSummary, IndexEntry, Owner, Program, RootfsEntry, SmokeTest, SourceFile, Step } from "@ocistage/program";
+import type { Compression, ImageDescriptor, ImageSummary, IndexEntry, Owner, Program, RootfsEntry, SmokeTest, SourceFile, Step } from "@ocistage/program";
 import { TOOLS } from "@ocistage/program";
 import type { Spec, SpecIssue } from "@ocistage/spec";
 import { imageConfig, portKey, prefixedLabels } from "./imageConfig.ts";
@@ -9,6 +9,7 @@ import type { PlacedImage } from "./imageGroups.ts";
 import { layoutOf } from "./layoutOf.ts";
 import type { LowerError } from "./LowerError.ts";
 import { layerBudget } from "./layerBudget.ts";
+import { layerCompression } from "./layerCompression.ts";
 import { lowerLayerEntries } from "./lowerLayerEntries.ts";
 import { layOn, placeLayer } from "./placeOnLowerLayers.ts";
 import type { Known } from "./placeOnLowerLayers.ts";
@@ -19,6 +20,7 @@ export interface LowerContext {
   readonly specFile: string; // how docs name the spec file (relative, never machine-specific)
   readonly specText: string;
   readonly sourceDateEpoch: number;
+  readonly compression?: Compression; // `build --compression`: how every layer is stored, whatever the spec says
 }
 
 const ROOT_OWNER: Owner = { uid: 0, gid: 0 };
@@ -117,6 +119,8 @@ export const lower = (spec: Spec, context: LowerContext): E.Either<LowerError, P
   for (const use of plan.images) issues.push(...imageIssues(use.at, use.fields, use.layers.length));
   const { groups, issues: groupIssues } = imageGroups(plan.images);
   issues.push(...groupIssues);
+  const stored = layerCompression(plan, context.compression);
+  issues.push(...stored.issues);
 
   const epoch = context.sourceDateEpoch;
   const placed = groups.flatMap((g) => g.images);
@@ -135,6 +139,7 @@ export const lower = (spec: Spec, context: LowerContext): E.Either<LowerError, P
         annotations: { ...image.use.fields.annotations, ...image.use.fields.extraManifest?.annotations },
         ...(image.use.fields.extraManifest?.artifactType === undefined ? {} : { artifactType: image.use.fields.extraManifest.artifactType }),
         platform: image.platform,
+        compression: stored.compression,
       });
   }
   // Each layer as it lands on the layers below it; a layer shared by images must land alike in each.
@@ -152,7 +157,7 @@ export const lower = (spec: Spec, context: LowerContext): E.Either<LowerError, P
   const referenceOf = new Map(groups.flatMap((g, i) => g.images.map((img) => [img.id, entries[i]?.reference] as const)));
   const steps: Step[] = [
     writeLayoutStep(),
-    ...layers.flatMap((l) => layerSteps(l.name, l.owner, placedLayers.entries.get(l.name) ?? l.entries, epoch)),
+    ...layers.flatMap((l) => layerSteps(l.name, l.owner, placedLayers.entries.get(l.name) ?? l.entries, epoch, stored.compression.get(l.name))),
     ...tailSteps({ layers: layers.map((l) => l.name), images: lowered, groups: loweredGroups, entries }),
   ];
   const inputs = [...new Set(layers.flatMap((l) => l.entries.flatMap((e) => (e._tag === "Copy" ? [e.source] : []))))];
@@ -175,7 +180,7 @@ export const lower = (spec: Spec, context: LowerContext): E.Either<LowerError, P
       }),
     ),
     sourceDateEpoch: epoch,
-    tools: [TOOLS.sh, TOOLS.tar, TOOLS.coreutils],
+    tools: [TOOLS.sh, TOOLS.tar, TOOLS.coreutils, ...(["gzip", "zstd"] as const).filter((c) => [...stored.compression.values()].includes(c)).map((c) => TOOLS[c])],
     steps,
     outputs: [
       { name: "oci-layout", path: "oci-layout", kind: "json" },

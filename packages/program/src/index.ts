@@ -10,3 +10,4 @@ export * from "./matchStep.ts";
 export * from "./checkProgram.ts";
 export * from "./programGraph.ts";
 export * from "./programTitle.ts";
+export * from "./Compression.ts";

@@ -53,6 +53,10 @@ const CopyRules = {
   exclude: t.readonlyArray(NonEmptyString),
 };
 
+// How a layer's tar is stored (README, "Compressed layers"): a layer's own setting wins over its
+// image's; the default is "none".
+export const Compression = t.keyof({ none: null, gzip: null, zstd: null }, "\"none\", \"gzip\" or \"zstd\"");
+
 export const CopyEntry = strictType("copy entry", { source: NonEmptyString, destination: NonEmptyString }, { mode: Mode, ...Ownership, ...CopyRules });
 export const SymlinkEntry = strictType("symlink entry", { symlink: NonEmptyString, destination: NonEmptyString }, Ownership);
 export const ContentEntry = strictType("content entry", { content: t.string, destination: NonEmptyString }, { mode: Mode, ...Ownership });
@@ -78,7 +82,7 @@ export const LAYER_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 export const LayerName = t.refinement(NonEmptyString, (s) => LAYER_NAME.test(s), "layer name ([a-z0-9][a-z0-9._-]*)");
 
 /** What a layer holds, without its name: shared by inline layers and a layout's `layers` record. */
-export const layerFields = { source: NonEmptyString, files: t.readonlyArray(FileEntry), ...Ownership, ...CopyRules };
+export const layerFields = { source: NonEmptyString, files: t.readonlyArray(FileEntry), ...Ownership, ...CopyRules, compression: Compression };
 
 export const LayerSpec = strictType("layer", { name: LayerName }, layerFields);
 export type LayerSpec = t.TypeOf<typeof LayerSpec>;
@@ -148,6 +152,8 @@ export const imageFields = {
     extraManifest: ExtraManifest,
     // Prefixed to every key of `labels` (seed 001: "org.opencontainers.image" makes title a standard label).
     labelPrefix: NonEmptyString,
+    // How the image's layers are stored, unless a layer says otherwise.
+    compression: Compression,
 };
 
 // platformProblems checks what needs two fields: the os/architecture pair and the variant.

@@ -1,0 +1,35 @@
+import Tinypool from "tinypool";
+
+/** A codec the pool runs: each block is compressed on its own (compressBlock.mjs). */
+export type BlockCodec = "gzip" | "zstd";
+
+/**
+ * Worker threads that compress blocks (tinypool). `compress` takes the block's buffer (it is
+ * moved to the worker, not copied: the caller must not touch it again) and resolves to the
+ * block's compressed bytes; blocks are independent, so any thread may take any block and the
+ * bytes do not depend on how many threads there are. `close` ends the threads.
+ */
+export interface CompressionPool {
+  readonly compress: (codec: BlockCodec, level: number, block: Uint8Array) => Promise<Uint8Array>;
+  readonly close: () => Promise<void>;
+}
+
+// Beside this file in the sources, and beside the CLI's bundle in packages/cli/dist, where the
+// launcher bundles it (packages/cli/bin/ocistage.mjs).
+const WORKER = new URL("./compressWorker.mjs", import.meta.url);
+
+/** A pool of up to `threads` workers, started on the first block. */
+export const openCompressionPool = (threads: number): CompressionPool => {
+  let pool: Tinypool | undefined;
+  return {
+    compress: async (codec, level, block) => {
+      pool ??= new Tinypool({ filename: WORKER.href, minThreads: 0, maxThreads: Math.max(1, threads), idleTimeout: 1000 });
+      const whole = block.byteOffset === 0 && block.byteLength === block.buffer.byteLength ? block : block.slice();
+      return (await pool.run({ codec, level, bytes: whole }, { transferList: [whole.buffer as ArrayBuffer] })) as Uint8Array;
+    },
+    close: async () => {
+      await pool?.destroy();
+      pool = undefined;
+    },
+  };
+};
