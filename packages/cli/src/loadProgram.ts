@@ -3,7 +3,7 @@ import * as TE from "fp-ts/lib/TaskEither.js";
 import { pipe } from "fp-ts/lib/function.js";
 import * as path from "node:path";
 import { lower } from "@ocistage/lower";
-import type { Program } from "@ocistage/program";
+import type { Compression, Program } from "@ocistage/program";
 import { loadSpec } from "@ocistage/spec";
 import type { LoadedSpec } from "@ocistage/spec";
 import type { CliError } from "./CliError.ts";
@@ -22,7 +22,8 @@ export interface LoadedProgram {
   readonly program: Program;
 }
 
-export const loadProgram = (specPath: string, env: NodeJS.ProcessEnv = process.env): TE.TaskEither<CliError, LoadedProgram> =>
+// `compression` (build --compression) stores every layer that way, whatever the spec says.
+export const loadProgram = (specPath: string, env: NodeJS.ProcessEnv = process.env, compression?: Compression): TE.TaskEither<CliError, LoadedProgram> =>
   pipe(
     TE.fromEither(sourceDateEpoch(env)),
     TE.chain((epoch) =>
@@ -31,7 +32,7 @@ export const loadProgram = (specPath: string, env: NodeJS.ProcessEnv = process.e
         TE.mapLeft((error): CliError => ({ _tag: "Spec", error })),
         TE.chainEitherK((loaded) =>
           pipe(
-            lower(loaded.spec, { specFile: path.basename(loaded.file), specText: loaded.text, sourceDateEpoch: epoch }),
+            lower(loaded.spec, { specFile: path.basename(loaded.file), specText: loaded.text, sourceDateEpoch: epoch, ...(compression === undefined ? {} : { compression }) }),
             E.bimap((error): CliError => ({ _tag: "Lower", error }), (program) => ({ loaded, program })),
           ),
         ),

@@ -3,6 +3,8 @@ import { pipe } from "fp-ts/lib/function.js";
 import type { CliError } from "./CliError.ts";
 import type { Command } from "./Command.ts";
 import { VERB_USAGE } from "./usage.ts";
+import type { Compression } from "@ocistage/program";
+import { COMPRESSIONS } from "@ocistage/program";
 
 interface Parsed {
   readonly positional: readonly string[];
@@ -54,6 +56,10 @@ const str = (p: Parsed, flag: string): string | undefined => {
   return typeof v === "string" ? v : undefined;
 };
 
+// --compression none|gzip|zstd, when given: it overrides the spec's `compression` fields.
+const compressionFlag = (p: Parsed): E.Either<CliError, Compression | undefined> =>
+  p.flags.has("--compression") ? choice<Compression>(p, "--compression", COMPRESSIONS, "none") : E.right(undefined);
+
 // One verb's parser: which flags it takes, and how a parse becomes its command.
 const verbWith =
   (argv: readonly string[], valued: readonly string[], boolean: readonly string[]) =>
@@ -73,16 +79,22 @@ export const parseArgs = (argv: readonly string[]): E.Either<CliError, Command> 
   const spec = (p: Parsed): E.Either<CliError, string> => one(p, "SPEC", verb);
   switch (verb) {
     case "build":
-      return verbWith(rest, ["--out", "--cache-dir"], ["--json", "--verify-inputs", "--no-cache"])((p) =>
-        E.map((s: string): Command => ({
-          _tag: "Build",
-          spec: s,
-          out: str(p, "--out") ?? "",
-          json: p.flags.has("--json"),
-          verifyInputs: p.flags.has("--verify-inputs"),
-          noCache: p.flags.has("--no-cache"),
-          ...optional("cacheDir", str(p, "--cache-dir")),
-        }))(spec(p)),
+      return verbWith(rest, ["--out", "--cache-dir", "--compression"], ["--json", "--verify-inputs", "--no-cache"])((p) =>
+        pipe(
+          E.Do,
+          E.bind("s", () => spec(p)),
+          E.bind("compression", () => compressionFlag(p)),
+          E.map(({ s, compression }): Command => ({
+            _tag: "Build",
+            spec: s,
+            out: str(p, "--out") ?? "",
+            json: p.flags.has("--json"),
+            verifyInputs: p.flags.has("--verify-inputs"),
+            noCache: p.flags.has("--no-cache"),
+            ...optional("cacheDir", str(p, "--cache-dir")),
+            ...(compression === undefined ? {} : { compression }),
+          })),
+        ),
       );
     case "validate":
       return verbWith(rest, [], ["--json"])((p) => E.map((s: string): Command => ({ _tag: "Validate", spec: s, json: p.flags.has("--json") }))(spec(p)));
@@ -117,8 +129,13 @@ export const parseArgs = (argv: readonly string[]): E.Either<CliError, Command> 
     case "emit": {
       const [what, ...emitArgs] = rest;
       if (what === "shell")
-        return verbWith(emitArgs, ["-o"], [])((p) =>
-          E.map((s: string): Command => ({ _tag: "EmitShell", spec: s, ...optional("output", str(p, "-o")) }))(one(p, "SPEC", "emit shell")),
+        return verbWith(emitArgs, ["-o", "--compression"], [])((p) =>
+          pipe(
+            E.Do,
+            E.bind("s", () => one(p, "SPEC", "emit shell")),
+            E.bind("compression", () => compressionFlag(p)),
+            E.map(({ s, compression }): Command => ({ _tag: "EmitShell", spec: s, ...optional("output", str(p, "-o")), ...(compression === undefined ? {} : { compression }) })),
+          ),
         );
       if (what === "dockerfile")
         return verbWith(emitArgs, ["--context", "--image"], [])((p) =>

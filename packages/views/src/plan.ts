@@ -1,7 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import type { Program, ProgramIssue, Step } from "@ocistage/program";
-import { matchStep, platformText, programTitle, refNameText } from "@ocistage/program";
+import { compressionText, matchStep, platformText, programTitle, refNameText } from "@ocistage/program";
 import { executionOrder } from "./executionOrder.ts";
 import { stepCommands } from "./stepCommands.ts";
 
@@ -40,7 +40,8 @@ const verbOf: (step: Step) => PlanStep["verb"] = matchStep<PlanStep["verb"]>({
 const summaryOf: (step: Step) => string = matchStep<string>({
   WriteLayoutFile: () => "write the oci-layout marker",
   AssembleRootfs: (step) => `assemble layer ${step.layer} (${step.entries.length} ${step.entries.length === 1 ? "entry" : "entries"})`,
-  TarLayer: (step) => `tar layer ${step.layer} into a blob (mtime ${step.mtime})`,
+  // An uncompressed layer's summary is the one it always had; a compressed one says how.
+  TarLayer: (step) => `tar layer ${step.layer} into a blob (mtime ${step.mtime}${step.compression === "none" ? "" : `, ${compressionText(step.compression)}`})`,
   WriteConfig: (step) => `config blob with the diff_ids of ${plural(step.layers.length, "layer")}`,
   WriteManifest: (step) => `manifest blob: config and ${plural(step.layers.length, "layer")}`,
   WriteImageIndex: (step) => `image index blob of ${step.group}: ${step.manifests.map((m) => `${m.image} (${platformText(m.platform)})`).join(", ")}`,

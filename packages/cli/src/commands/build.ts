@@ -41,7 +41,7 @@ const render = (result: BuildResult, json: boolean): string => {
           references: result.references,
           manifest: result.manifest,
           descriptors: result.descriptors,
-          cache: { layers: result.layers.map((l) => ({ layer: l.layer, digest: l.digest, source: l.source })), archive: result.archive },
+          cache: { layers: result.layers.map((l) => ({ layer: l.layer, digest: l.digest, diffId: l.diffId, source: l.source })), archive: result.archive },
           timings: result.timings,
         },
         null,
@@ -56,7 +56,7 @@ const render = (result: BuildResult, json: boolean): string => {
 
 export const buildCommand = (command: Build): TE.TaskEither<CliError, string> =>
   pipe(
-    loadProgram(command.spec),
+    loadProgram(command.spec, process.env, command.compression),
     TE.chain(({ loaded, program }) =>
       pipe(
         buildProgram(program, loaded.dir, command.out === "" ? defaultOut(program) : command.out, cacheModeOf(command), command.cacheDir),

@@ -25,7 +25,7 @@ const writeScript = (file: string, script: string): TE.TaskEither<CliError, stri
 // stdout or into FILE (mode 0755).
 export const emitShellCommand = (command: EmitShell): TE.TaskEither<CliError, string> =>
   pipe(
-    loadProgram(command.spec),
+    loadProgram(command.spec, process.env, command.compression),
     TE.map(({ program }) => emitShell(program)),
     TE.chain((script) => (command.output === undefined ? TE.right(script) : writeScript(command.output, script))),
   );
