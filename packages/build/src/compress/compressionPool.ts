@@ -1,4 +1,4 @@
-import Tinypool from "tinypool";
+import type Tinypool from "tinypool";
 
 /** A codec the pool runs: each block is compressed on its own (compressBlock.mjs). */
 export type BlockCodec = "gzip" | "zstd";
@@ -18,18 +18,30 @@ export interface CompressionPool {
 // launcher bundles it (packages/cli/bin/ocistage.mjs).
 const WORKER = new URL("./compressWorker.mjs", import.meta.url);
 
-/** A pool of up to `threads` workers, started on the first block. */
+/**
+ * A pool of up to `threads` workers, started on the first block: a build without a compressed
+ * layer never loads tinypool or starts a thread.
+ */
 export const openCompressionPool = (threads: number): CompressionPool => {
+  let started: Promise<Tinypool> | undefined;
   let pool: Tinypool | undefined;
+  const start = async (): Promise<Tinypool> => {
+    const { default: Pool } = await import("tinypool");
+    pool = new Pool({ filename: WORKER.href, minThreads: 0, maxThreads: Math.max(1, threads), idleTimeout: 1000 });
+    return pool;
+  };
   return {
     compress: async (codec, level, block) => {
-      pool ??= new Tinypool({ filename: WORKER.href, minThreads: 0, maxThreads: Math.max(1, threads), idleTimeout: 1000 });
+      started ??= start();
+      const workers = await started;
       const whole = block.byteOffset === 0 && block.byteLength === block.buffer.byteLength ? block : block.slice();
-      return (await pool.run({ codec, level, bytes: whole }, { transferList: [whole.buffer as ArrayBuffer] })) as Uint8Array;
+      return (await workers.run({ codec, level, bytes: whole }, { transferList: [whole.buffer as ArrayBuffer] })) as Uint8Array;
     },
     close: async () => {
+      await started?.catch(() => undefined);
       await pool?.destroy();
       pool = undefined;
+      started = undefined;
     },
   };
 };
