@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
 import { Writable } from "node:stream";
 import { COMPRESSION_BLOCK_SIZE } from "@ocistage/program";
-import type { BlockCodec, CompressionPool } from "./compressionPool.ts";
+import type { BlockCodec, CompressedBlock, CompressionPool } from "./compressionPool.ts";
 import { DEFLATE_END, GZIP_HEADER, crcAfter, gzipTrailer } from "./gzipFrame.ts";
 
 /** The stored blob a writer produced: the sha256 and length of the compressed bytes. */
@@ -22,9 +22,10 @@ export interface CompressedBlob {
  * soon as its write callback runs. `blob()` tells the digest once the writer has finished.
  */
 export class BlockCompressingWriter extends Writable {
-  private block = new Uint8Array(COMPRESSION_BLOCK_SIZE);
+  private block: Uint8Array = new Uint8Array(COMPRESSION_BLOCK_SIZE);
   private used = 0;
-  private readonly pending: Promise<Uint8Array>[] = [];
+  private readonly free: Uint8Array[] = []; // blocks back from the pool, for reuse
+  private readonly pending: Promise<CompressedBlock>[] = [];
   private readonly hash = createHash("sha256");
   private written = 0;
   private crc = 0;
@@ -79,14 +80,17 @@ export class BlockCompressingWriter extends Writable {
     const job = this.pool.compress(this.codec, this.level, block);
     job.catch(() => undefined); // awaited in order below; a failure must not go unhandled meanwhile
     this.pending.push(job);
-    this.block = new Uint8Array(COMPRESSION_BLOCK_SIZE);
+    this.block = this.free.pop() ?? new Uint8Array(COMPRESSION_BLOCK_SIZE);
     this.used = 0;
     while (this.pending.length >= limit) await this.emitOldest();
   }
 
   private async emitOldest(): Promise<void> {
     const job = this.pending.shift();
-    if (job !== undefined) await this.put(await job);
+    if (job === undefined) return;
+    const { out, block } = await job;
+    if (block.byteLength === COMPRESSION_BLOCK_SIZE) this.free.push(block);
+    await this.put(out);
   }
 
   private async put(bytes: Uint8Array): Promise<void> {

@@ -11,7 +11,7 @@ import { Deflate } from "fflate";
 import { compress, init } from "@bokuweb/zstd-wasm";
 
 // fflate sizes its hash tables from `mem` (2^(12+mem) bytes); fixed, so no default can move it.
-const DEFLATE_MEM = 8;
+const DEFLATE_MEM = 4;
 
 /**
  * A raw deflate stream of `bytes` at `level`, not final, ending on a byte boundary.

@@ -3,14 +3,20 @@ import type Tinypool from "tinypool";
 /** A codec the pool runs: each block is compressed on its own (compressBlock.mjs). */
 export type BlockCodec = "gzip" | "zstd";
 
+/** A compressed block, and the block's own buffer handed back for reuse. */
+export interface CompressedBlock {
+  readonly out: Uint8Array;
+  readonly block: Uint8Array;
+}
+
 /**
- * Worker threads that compress blocks (tinypool). `compress` takes the block's buffer (it is
- * moved to the worker, not copied: the caller must not touch it again) and resolves to the
- * block's compressed bytes; blocks are independent, so any thread may take any block and the
- * bytes do not depend on how many threads there are. `close` ends the threads.
+ * Worker threads that compress blocks (tinypool). `compress` takes the block (its buffer is
+ * moved to the worker, not copied: the caller must not touch it until it comes back) and resolves
+ * to the block's compressed bytes and the block itself; blocks are independent, so any thread may
+ * take any block and the bytes do not depend on how many threads there are. `close` ends the threads.
  */
 export interface CompressionPool {
-  readonly compress: (codec: BlockCodec, level: number, block: Uint8Array) => Promise<Uint8Array>;
+  readonly compress: (codec: BlockCodec, level: number, block: Uint8Array) => Promise<CompressedBlock>;
   readonly close: () => Promise<void>;
 }
 
@@ -35,7 +41,7 @@ export const openCompressionPool = (threads: number): CompressionPool => {
       started ??= start();
       const workers = await started;
       const whole = block.byteOffset === 0 && block.byteLength === block.buffer.byteLength ? block : block.slice();
-      return (await workers.run({ codec, level, bytes: whole }, { transferList: [whole.buffer as ArrayBuffer] })) as Uint8Array;
+      return (await workers.run({ codec, level, bytes: whole }, { transferList: [whole.buffer as ArrayBuffer] })) as CompressedBlock;
     },
     close: async () => {
       await started?.catch(() => undefined);
