@@ -62,6 +62,8 @@ describe.runIf(haveTools)("a compressed layer", () => {
       // The stored bytes decompress, with the real tool, to the tar the uncompressed build stores.
       const back = await runOk("sh", ["-c", `${codec} -dc < "$1" | sha256sum`, "sh", blobPath(layouts[codec], blob?.digest ?? "")]);
       expect(`sha256:${back.stdout.split(" ")[0]}`).toBe(tar?.digest);
+      // And ocistage's own reader accepts the layout.
+      expect((await runCli(["verify", layouts[codec]])).code).toBe(0);
     });
 });
 
