@@ -1,4 +1,5 @@
-import type { Compression } from "@ocistage/program";
+import type { Compression, Tool } from "@ocistage/program";
+import { TOOLS } from "@ocistage/program";
 import type { SpecIssue } from "@ocistage/spec";
 import type { LayoutPlan } from "./layoutOf.ts";
 
@@ -37,3 +38,7 @@ export const layerCompression = (
   }
   return { compression, issues };
 };
+
+/** The compressors a shell substrate needs for these layers (gzip before zstd), as program tools. */
+export const compressorTools = (compression: ReadonlyMap<string, Compression>): readonly Tool[] =>
+  (["gzip", "zstd"] as const).filter((codec) => [...compression.values()].includes(codec)).map((codec) => TOOLS[codec]);

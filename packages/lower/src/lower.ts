@@ -9,7 +9,7 @@ import type { PlacedImage } from "./imageGroups.ts";
 import { layoutOf } from "./layoutOf.ts";
 import type { LowerError } from "./LowerError.ts";
 import { layerBudget } from "./layerBudget.ts";
-import { layerCompression } from "./layerCompression.ts";
+import { compressorTools, layerCompression } from "./layerCompression.ts";
 import { lowerLayerEntries } from "./lowerLayerEntries.ts";
 import { layOn, placeLayer } from "./placeOnLowerLayers.ts";
 import type { Known } from "./placeOnLowerLayers.ts";
@@ -180,7 +180,7 @@ export const lower = (spec: Spec, context: LowerContext): E.Either<LowerError, P
       }),
     ),
     sourceDateEpoch: epoch,
-    tools: [TOOLS.sh, TOOLS.tar, TOOLS.coreutils, ...(["gzip", "zstd"] as const).filter((c) => [...stored.compression.values()].includes(c)).map((c) => TOOLS[c])],
+    tools: [TOOLS.sh, TOOLS.tar, TOOLS.coreutils, ...compressorTools(stored.compression)],
     steps,
     outputs: [
       { name: "oci-layout", path: "oci-layout", kind: "json" },
