@@ -1,7 +1,8 @@
 // scripts/bench: ocistage against GNU tar + sha256sum, umoci, buildah and openssl, on generated
 // trees, as whole processes. Prints the tables and writes them to docs/performance.md.
 // Options: --dir DIR (work folder, default $OCISTAGE_BENCH_DIR or /tmp/ocistage-bench),
-// --quick (one run of each heavy case, to try the script), --no-write (print only).
+// --quick (one run of each heavy case, to try the script), --no-write (print only),
+// --compression-only (the compressed-layer cases of compression.mjs alone, printed).
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, lstatSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import * as os from "node:os";
