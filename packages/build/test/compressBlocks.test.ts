@@ -1,15 +1,17 @@
 // Compressed layers are a function of the tar alone: cut into 1 MiB blocks at fixed offsets,
-// each compressed on its own by the pinned compressor (fflate's deflate, libzstd in wasm). So the
+// each compressed on its own by the pinned compressor (pako's deflate, libzstd in wasm). So the
 // bytes are the same whatever the number of threads and however the tar arrives in chunks, the
 // real gzip and zstd read them back to the tar, and the golden digests below only move when the
 // compressor or the framing does (a new ocistage version says so in the README).
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { inflateRawSync } from "node:zlib";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { BlockCompressingWriter } from "../src/compress/BlockCompressingWriter.ts";
 import type { BlockCodec } from "../src/compress/compressionPool.ts";
 import { openCompressionPool } from "../src/compress/compressionPool.ts";
+import { deflateBlock } from "../src/compress/compressBlock.mjs";
 import { runProcess } from "./support/runProcess.ts";
 import { requireTools } from "./support/requireTools.ts";
 import { makeTempDir, removeTempDir } from "./support/tempDir.ts";
@@ -48,10 +50,10 @@ const compress = async (data: Buffer, file: string, codec: BlockCodec, threads: 
   }
 };
 
-// Golden digests of sample(), per codec: they pin fflate 0.8.3 (level 6, mem 4) and libzstd in
-// @bokuweb/zstd-wasm 0.0.27 (level 3), and the framing (compressionPool.ts, gzipFrame.ts).
+// Golden digests of sample(), per codec: they pin pako 3.0.3 (level 6, every setting given) and
+// libzstd in @bokuweb/zstd-wasm 0.0.27 (level 3), and the framing (compressBlock.mjs, gzipFrame.ts).
 const GOLDEN: Record<BlockCodec, string> = {
-  gzip: "sha256:5d0bf18499d855b062fb6785f7ae9671223b60dbcdcf157fac36b1d7a070147c",
+  gzip: "sha256:1e03a110fdb867df0f295c4758d12fde9a238c1bb9b36fb2d8460c7631f1acd3",
   zstd: "sha256:d36ce95058ed24010d857c4c8a5dbba8fa4947d55cc223d0424bea232d01ebd1",
 };
 
@@ -95,5 +97,25 @@ describe.runIf(requireTools("gzip", "zstd"))("a tar compressed in independent bl
     const file = path.join(work as string, "zstd-1");
     const listing = await runProcess("zstd", ["-l", file]);
     expect(listing.stdout).toMatch(/^\s+4\s+0\s/m); // 4 frames, no skippable one
+  });
+});
+
+// Real, varied bytes: machine code, tables and compressed sections of the node binary, then
+// random bytes, zeros, and short blocks. Each block's deflate stream inflates (with zlib) to the
+// block, alone and all of them one after the other, as a layer's blocks follow each other.
+describe("every block's deflate stream", () => {
+  test("inflates back to the block, alone and concatenated, compressible or stored", async () => {
+    const node = await fs.readFile(process.execPath);
+    const blocks: Uint8Array[] = [];
+    for (let i = 0; i < 24; i++) {
+      const at = Math.floor((i * (node.length - MiB)) / 24);
+      blocks.push(node.subarray(at, at + MiB));
+    }
+    blocks.push(randomBytes(MiB), Buffer.concat([randomBytes(MiB / 2), node.subarray(0, MiB / 2)]), Buffer.alloc(MiB), node.subarray(7, 7 + 70_000), Buffer.alloc(3));
+    const streams = blocks.map((block) => deflateBlock(block, 6));
+    blocks.forEach((block, i) => expect(Buffer.compare(inflateRawSync(Buffer.concat([streams[i] ?? new Uint8Array(), Buffer.from([3, 0])])), block)).toBe(0));
+    expect(Buffer.compare(inflateRawSync(Buffer.concat([...streams, Buffer.from([3, 0])])), Buffer.concat(blocks))).toBe(0);
+    expect(streams[24]?.length).toBe(MiB + 5 * 17); // random bytes: stored, in blocks of at most 65,535
+    expect(streams[26]?.length).toBeLessThan(MiB / 100); // zeros
   });
 });

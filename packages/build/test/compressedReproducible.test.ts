@@ -37,9 +37,9 @@ const GOLDEN_SPEC = {
 };
 
 // Manifest digests of GOLDEN_SPEC as written, and with --compression zstd / none: they move only
-// when the pinned compressor (fflate, @bokuweb/zstd-wasm), its settings or the framing do.
+// when the pinned compressor (pako, @bokuweb/zstd-wasm), its settings or the framing do.
 const GOLDEN = {
-  spec: "sha256:6f120dca98fe0a51c6510aa1c7b2933a0a19d26f13ea686468e53be7db94ea53",
+  spec: "sha256:2fd7dd1e1c2fe9fbb86aba008db72aeeb36be97d0a84ac9550494fcae3c58c18",
   zstd: "sha256:bd69dfa0534c3ae06ace8354cd411ac677f4f3f84c43494cda7b1421f2863150",
   none: "sha256:43c136a324ec880cb05f525af86f5676e6aa931d0bb6868f3a0fd64a63750dd4",
 };
