@@ -9,13 +9,53 @@
 //   blocks of a real tar here, where pako's and zlib's agree;
 // - zstd: libzstd compiled to WebAssembly (@bokuweb/zstd-wasm), each block one frame.
 // The same block in gives the same bytes out, on any machine, in any thread.
-import { Deflate, Z_SYNC_FLUSH, deflateRaw } from "pako";
+import { ZStream, Z_SYNC_FLUSH, zlibDeflate, zlibDeflateInit2, zlibDeflateReset } from "pako";
 import { compress, init } from "@bokuweb/zstd-wasm";
 
-// Every pako setting that shapes the output, fixed: raw deflate, a 32 KiB window, zlib's
-// default memory level and strategy, pako 3's (non-legacy) hash.
+// A deflate stream with every setting that shapes the output fixed (raw deflate, a 32 KiB window,
+// zlib's default memory level and strategy, pako 3's non-legacy hash), kept for the thread's
+// life and reset before each block: deflateReset starts it afresh, as a new one would (no
+// dictionary carried over), without allocating its tables again for every block, which the
+// thread's garbage collector would free late.
+/** @type {Map<number, ZStream>} */
+const streams = new Map();
+
 /** @param {number} level */
-const settings = (level) => ({ level, raw: true, windowBits: 15, memLevel: 8, strategy: 0, legacyHash: false });
+const streamAt = (level) => {
+  let strm = streams.get(level);
+  if (strm === undefined) {
+    strm = new ZStream();
+    if (zlibDeflateInit2(strm, level, 8, -15, 8, 0, false) !== 0) throw new Error(`deflate init failed: ${strm.msg}`);
+    streams.set(level, strm);
+  } else if (zlibDeflateReset(strm) !== 0) throw new Error(`deflate reset failed: ${strm.msg}`);
+  return strm;
+};
+
+// Output room, grown when a block needs more; a block's bytes are copied out of it.
+let room = new Uint8Array(0);
+
+/**
+ * `bytes` through a fresh deflate stream at `level` with a sync flush; the compressed length is
+ * returned and the bytes are the start of `room` (valid until the next call).
+ * @param {Uint8Array} bytes
+ * @param {number} level
+ * @returns {number}
+ */
+const deflateInto = (bytes, level) => {
+  const strm = streamAt(level);
+  // Deflate's worst case grows data by 5 bytes per 16 KiB stored block; the sync flush adds 5.
+  const bound = bytes.length + 5 * Math.ceil(bytes.length / 16384) + 64;
+  if (room.length < bound) room = new Uint8Array(bound);
+  strm.input = bytes;
+  strm.next_in = 0;
+  strm.avail_in = bytes.length;
+  strm.output = room;
+  strm.next_out = 0;
+  strm.avail_out = room.length;
+  const status = zlibDeflate(strm, Z_SYNC_FLUSH);
+  if (status !== 0 || strm.avail_in !== 0 || strm.avail_out === 0) throw new Error(`deflate failed (${status}): ${strm.msg}`);
+  return strm.next_out;
+};
 
 // Incompressible data (compressed files, random bytes) is stored, not searched for matches that
 // are not there: deflate's slowest case, and what it would store anyway. A block is taken for
@@ -32,7 +72,7 @@ const incompressible = (bytes) => {
   if (bytes.length < SAMPLES * SAMPLE) return false;
   for (let i = 0; i < SAMPLES; i++) {
     const at = Math.floor((i * bytes.length) / SAMPLES);
-    if (deflateRaw(bytes.subarray(at, at + SAMPLE), settings(1)).length < SAMPLE * 0.98) return false;
+    if (deflateInto(bytes.subarray(at, at + SAMPLE), 1) < SAMPLE * 0.98) return false;
   }
   return true;
 };
@@ -63,27 +103,16 @@ export const storedBlocks = (bytes) => {
 };
 
 /**
- * A raw deflate stream of `bytes` at `level`, not final, ending on a byte boundary.
+ * A raw deflate stream of `bytes` at `level`, not final, ending on a byte boundary: a buffer of
+ * its own, of exactly its length.
  * @param {Uint8Array} bytes
  * @param {number} level
  * @returns {Uint8Array}
  */
 export const deflateBlock = (bytes, level) => {
   if (incompressible(bytes)) return storedBlocks(bytes);
-  /** @type {Uint8Array[]} */
-  const parts = [];
-  // Room for the whole block in one output chunk (a block that does not shrink was stored above).
-  const deflate = new Deflate({ ...settings(level), chunkSize: bytes.length + 4096 });
-  deflate.onData = (chunk) => void parts.push(chunk);
-  if (!deflate.push(bytes, Z_SYNC_FLUSH) || deflate.err !== 0) throw new Error(`deflate failed: ${deflate.msg}`);
-  if (parts.length === 1 && parts[0] !== undefined) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  const length = deflateInto(bytes, level); // may replace `room`: read it after
+  return room.slice(0, length);
 };
 
 /** @type {Promise<void> | undefined} */
