@@ -256,7 +256,7 @@ describe("--verify-inputs", () => {
     for (const name of await fs.readdir(cache)) {
       const file = path.join(cache, name);
       const text = await fs.readFile(file, "utf8");
-      if (text.includes(dataDigest)) await fs.writeFile(file, JSON.stringify({ _tag: "Layer", digest: appDigest, size: appSize, layout: first.out }));
+      if (text.includes(dataDigest)) await fs.writeFile(file, JSON.stringify({ _tag: "Layer", digest: appDigest, size: appSize, diffId: appDigest, layout: first.out }));
     }
 
     const trusting = await build();
