@@ -1,7 +1,8 @@
 // scripts/bench: ocistage against GNU tar + sha256sum, umoci, buildah and openssl, on generated
 // trees, as whole processes. Prints the tables and writes them to docs/performance.md.
 // Options: --dir DIR (work folder, default $OCISTAGE_BENCH_DIR or /tmp/ocistage-bench),
-// --quick (one run of each heavy case, to try the script), --no-write (print only).
+// --quick (one run of each heavy case, to try the script), --no-write (print only),
+// --compression-only (the compressed-layer cases of compression.mjs alone, printed).
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, lstatSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import * as os from "node:os";
@@ -11,6 +12,7 @@ import { makeTrees } from "./makeTrees.mjs";
 import { measure, once } from "./measure.mjs";
 import { renderReport } from "./report.mjs";
 import { benchPush, PUSH_TOOLS, renderPush } from "./pushBench.mjs";
+import { compressionCases } from "./compression.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const args = process.argv.slice(2);
@@ -18,13 +20,15 @@ const flag = (name) => args.includes(name);
 const valueOf = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const work = path.resolve(valueOf("--dir", process.env.OCISTAGE_BENCH_DIR ?? "/tmp/ocistage-bench"));
 const quick = flag("--quick");
+// Only the compressed-layer cases (compression.mjs), printed, docs/performance.md left alone.
+const compressionOnly = flag("--compression-only");
 const heavyRuns = quick ? 1 : 3;
 const lightRuns = quick ? 3 : 10;
 // --only build,ten,views,push: those sections alone (printed, never written to docs/performance.md).
 const only = valueOf("--only", "").split(",").filter((x) => x !== "");
 const want = (section) => only.length === 0 || only.includes(section);
 
-const TOOLS = ["hyperfine", "/usr/bin/time", "tar", "sha256sum", "openssl", "umoci", "buildah", "node", ...(want("push") ? PUSH_TOOLS : [])];
+const TOOLS = ["hyperfine", "/usr/bin/time", "tar", "sha256sum", "openssl", "umoci", "buildah", "node", "pigz", ...(want("push") ? PUSH_TOOLS : [])];
 const missing = TOOLS.filter((t) => {
   try {
     execFileSync("bash", ["-c", `command -v ${t}`], { stdio: "ignore" });
@@ -65,7 +69,7 @@ const startedAt = new Date();
 const loadBefore = loadAverage();
 
 mkdirSync(path.join(work, "out"), { recursive: true });
-const treeNames = [...new Set([...(want("build") ? ["small", "many", "big"] : []), ...(want("ten") || want("push") ? ["ten"] : []), ...(want("views") ? ["wide"] : []), ...(want("push") ? ["big"] : [])])];
+const treeNames = compressionOnly ? ["many"] : [...new Set([...(want("build") ? ["small", "many", "big"] : []), ...(want("ten") || want("push") ? ["ten"] : []), ...(want("views") ? ["wide"] : []), ...(want("push") ? ["big"] : [])])];
 const trees = makeTrees(path.join(work, "trees"), treeNames);
 // The bundle is rebuilt by the first run after a source change: not by a measured one.
 once("node", [path.join(repo, "packages/cli/bin/ocistage.mjs"), "--version"]);
@@ -87,6 +91,16 @@ const run = (c) => {
   results.push({ ...r, tree: c.tree, tool: c.tool, kind: c.kind });
   return r;
 };
+
+if (compressionOnly) {
+  const { renderCompressionOnly } = await import("./compressionOnly.mjs");
+  const tree = trees.many;
+  compressionCases({ run, tree, bytes: bytesUnder(path.join(tree.dir, "root")), cli, q, out, wipe, gnuTar: GNU_TAR, runs: heavyRuns, withUmoci: true });
+  process.stdout.write(`\n${renderCompressionOnly(results, loadBefore, loadAverage())}\n`);
+  writeFileSync(path.join(work, "results-compression.json"), JSON.stringify(results, null, 2));
+  rmSync(path.join(work, "out"), { recursive: true, force: true });
+  process.exit(0);
+}
 
 // The trees with image data: each gets the same treatment from every tool.
 for (const name of want("build") ? ["small", "many", "big"] : []) {
@@ -111,6 +125,7 @@ for (const name of want("build") ? ["small", "many", "big"] : []) {
     run({ ...common, id: `${name}-find`, tool: "find (lstat only)", kind: "reference", label: `${name}: find -printf of size, mtime, ctime, inode (every lstat, in C)`, command: `find ${q(root)} -printf '%s %T@ %C@ %i\\n' >/dev/null`, runs: lightRuns, warmup: 1 });
     run({ ...common, bytes: 0, id: "node-start", tool: "node -e 0", kind: "reference", label: `${name}: node -e 0 (starting node, nothing else)`, command: "node -e 0", runs: lightRuns, warmup: 1 });
   }
+  if (name === "many") compressionCases({ run, tree: trees.many, bytes, cli, q, out, wipe, gnuTar: GNU_TAR, runs, withUmoci: false });
   if (name === "many")
     run({ ...common, id: `${name}-verify`, tool: "ocistage build --verify-inputs", kind: "verify", label: `${name}: ocistage build --verify-inputs (no-op)`, setup: "sync", command: `${cli} build ${q(spec)} --out ${q(o)} --verify-inputs >/dev/null`, runs, warmup: 0 });
   rmSync(o, { recursive: true, force: true });

@@ -1,3 +1,5 @@
+import { compressionSection } from "./compression.mjs";
+
 // docs/performance.md from the measured figures: one table per input tree, the goals with how
 // far each is met or missed, and the machine it ran on.
 
@@ -121,6 +123,8 @@ blob into \`image.oci.tar\` and hashes each on that same read for verify-blobs, 
 has what the archive did not read left to do.
 
 ${Object.entries(breakdowns).map(([name, timings]) => breakdown(name, timings, results.find((r) => r.id === `${name}-cold`)?.bytes ?? 0)).join("\n")}
+
+${compressionSection(results)}
 
 ## Figures
 

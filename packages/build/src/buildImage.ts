@@ -29,6 +29,8 @@ import { temporaryPath } from "./temporaryPath.ts";
 import { importBase } from "./importBase.ts";
 import type { BaseMaterialiser } from "@ocistage/base";
 import { writeLayoutArchive, writeLayerTar } from "./writeTreeTar.ts";
+import type { CompressionPool } from "./compress/compressionPool.ts";
+import { openCompressionPool } from "./compress/compressionPool.ts";
 
 export interface BuildOptions {
   readonly sourceRoot: string; // the spec's folder: relative sources start here
@@ -39,6 +41,7 @@ export interface BuildOptions {
   // How a docker-archive or registry base's blobs are reached (the edge's converters); oci: and
   // oci-archive: bases need none.
   readonly materialiseBase?: BaseMaterialiser;
+  readonly compressionThreads?: number; // worker threads compressing blocks; default: the cores
 }
 
 // The functions that read or write layer data, injected so tests can count them (a no-op
@@ -66,8 +69,9 @@ export interface BuiltDescriptor {
 // How each layer and the archive were obtained: tarred, or reused through the cache.
 export interface BuiltLayer {
   readonly layer: string;
-  readonly digest: string;
+  readonly digest: string; // the blob: the stored bytes
   readonly size: number;
+  readonly diffId: string; // the uncompressed tar's sha256 (the blob's digest when uncompressed)
   readonly source: LayerSource;
 }
 
@@ -125,6 +129,8 @@ interface Execution {
   readonly cache: O.Option<BuildCache>;
   readonly mode: CacheMode;
   readonly limit: Limiter;
+  readonly pool: CompressionPool; // threads for compressed layers, started by the first block
+  readonly threads: number;
   readonly origins: Map<string, BlobOrigin>; // blob hex → what verify-blobs must check
   readonly started: Promise<unknown>[]; // every job, so a failed build waits for all before cleaning up
   readonly timings: Map<string, number>;
@@ -168,7 +174,7 @@ const layerJob = (x: Execution, dir: string, assemble: StepOf<"AssembleRootfs">,
   const statedAtNs = BigInt(Date.now()) * 1_000_000n;
   return pipe(
     assembleTree(assemble, x.options.sourceRoot),
-    TE.chain((tree) => cachedLayer({ cache: x.cache, mode: x.mode, layout: dir, tars: x.dependencies.layerTars, assemble, tar, nodes: orderedNodes(tree), statedAtNs })),
+    TE.chain((tree) => cachedLayer({ cache: x.cache, mode: x.mode, layout: dir, tars: x.dependencies.layerTars, assemble, tar, storage: { compression: tar.compression, pool: x.pool, threads: x.threads }, nodes: orderedNodes(tree), statedAtNs })),
   );
 };
 
@@ -217,7 +223,7 @@ const stepRunner = (x: Execution, dir: string): StepHandlers<(state: BuildState)
       TE.chain((settled) => {
         const diffIds = [
           ...(step.base?.layers ?? []).map((l) => l.diffId as Digest),
-          ...step.layers.map((layer) => need(settled.layers.get(layer), `layer ${layer}`).blob.digest as Digest),
+          ...step.layers.map((layer) => need(settled.layers.get(layer), `layer ${layer}`).blob.diffId as Digest),
         ];
         const config = withDiffIds(step.config, diffIds);
         return pipe(
@@ -379,7 +385,7 @@ const resultOf = (x: Execution, state: BuildState): BuildResult => {
     out: path.resolve(x.options.out),
     references: need(state.index, "index.json").references,
     manifest,
-    descriptors: [...tars.map(({ step, built }) => ({ role: `layer ${step.layer}`, mediaType: step.mediaType, ...built.blob })), ...documents],
+    descriptors: [...tars.map(({ step, built }) => ({ role: `layer ${step.layer}`, mediaType: step.mediaType, digest: built.blob.digest, size: built.blob.size })), ...documents],
     layers: tars.map(({ step, built }) => ({ layer: step.layer, ...built.blob, source: built.source })),
     archive: state.archive?.source ?? "built",
     timings: x.program.steps.flatMap((s) => {
@@ -405,9 +411,12 @@ export const buildImage = (program: Program, options: BuildOptions, dependencies
     TE.chain(() => openOutput(options.out)),
     TE.chain((folder: OutputFolder) => {
       const dir = folder.out;
-      const x: Execution = { program, options, dependencies, cache, mode, limit: limiter(width), origins: new Map(), started: [], timings: new Map(), failure: undefined };
+      const threads = Math.max(1, options.compressionThreads ?? availableParallelism());
+      const pool = openCompressionPool(threads);
+      const x: Execution = { program, options, dependencies, cache, mode, limit: limiter(width), pool, threads, origins: new Map(), started: [], timings: new Map(), failure: undefined };
       const finish = async (): Promise<void> => {
         await Promise.allSettled(x.started);
+        await pool.close();
       };
       return pipe(
         execute(x, dir),

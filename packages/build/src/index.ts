@@ -10,3 +10,4 @@ export * from "./temporaryPath.ts";
 export * from "./dockerContext/index.ts";
 export type { CacheMode, LayerSource } from "./cache/cachedLayer.ts";
 export { defaultCacheDir } from "./cache/buildCache.ts";
+export type { StoredLayer } from "./compress/LayerStorage.ts";

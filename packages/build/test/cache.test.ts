@@ -71,9 +71,9 @@ const counting = (): { readonly counts: Counts; readonly dependencies: BuildDepe
     counts,
     dependencies: {
       layerTars: {
-        write: (layout, nodes, mtime, at) => {
+        write: (layout, nodes, mtime, at, storage) => {
           counts.tarred.push(at);
-          return real.layerTars.write(layout, nodes, mtime, at);
+          return real.layerTars.write(layout, nodes, mtime, at, storage);
         },
         digest: (nodes, mtime, at) => {
           counts.digested.push(at);
@@ -256,7 +256,7 @@ describe("--verify-inputs", () => {
     for (const name of await fs.readdir(cache)) {
       const file = path.join(cache, name);
       const text = await fs.readFile(file, "utf8");
-      if (text.includes(dataDigest)) await fs.writeFile(file, JSON.stringify({ _tag: "Layer", digest: appDigest, size: appSize, layout: first.out }));
+      if (text.includes(dataDigest)) await fs.writeFile(file, JSON.stringify({ _tag: "Layer", digest: appDigest, size: appSize, diffId: appDigest, layout: first.out }));
     }
 
     const trusting = await build();

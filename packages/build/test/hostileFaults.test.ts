@@ -16,6 +16,7 @@ import { formatBuildError } from "../src/BuildError.ts";
 import { assembleTree, orderedNodes } from "../src/assembleTree.ts";
 import { buildImage } from "../src/buildImage.ts";
 import { writeLayerTar } from "../src/writeTreeTar.ts";
+import { UNCOMPRESSED } from "../src/compress/LayerStorage.ts";
 import { makeTempDir, removeTempDir } from "./support/tempDir.ts";
 import { programOf } from "@ocistage/test-support";
 
@@ -50,7 +51,7 @@ const tarAfter = async (files: Readonly<Record<string, string | number>>, change
   await change(rootfs);
   const layout = path.join(src, "layout");
   await fs.mkdir(layout);
-  const blob = await writeLayerTar(layout, orderedNodes(tree.right), 0, "tar-layer-app")();
+  const blob = await writeLayerTar(layout, orderedNodes(tree.right), 0, "tar-layer-app", UNCOMPRESSED)();
   const left: readonly string[] = E.isLeft(blob) ? formatBuildError(blob.left) : ["(the tar was written)"];
   const leftovers = async (dir: string, rel = ""): Promise<string[]> =>
     (await fs.readdir(dir, { withFileTypes: true })).flatMap((e) => [`${rel}${e.name}${e.isDirectory() ? "/" : ""}`]).concat(

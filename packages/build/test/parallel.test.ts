@@ -44,11 +44,11 @@ const watching = (): { readonly dependencies: BuildDependencies; readonly peak: 
   let running = 0;
   let peak = 0;
   const finished: string[] = [];
-  const write: BuildDependencies["layerTars"]["write"] = (layout, nodes, mtime, at) => async () => {
+  const write: BuildDependencies["layerTars"]["write"] = (layout, nodes, mtime, at, storage) => async () => {
     running++;
     peak = Math.max(peak, running);
     await new Promise((resolve) => setTimeout(resolve, at.endsWith("l0") || at.endsWith("l1") ? 150 : 10));
-    const result = await defaultBuildDependencies.layerTars.write(layout, nodes, mtime, at)();
+    const result = await defaultBuildDependencies.layerTars.write(layout, nodes, mtime, at, storage)();
     running--;
     finished.push(at);
     return result;
@@ -82,10 +82,10 @@ describe("layers built in parallel", () => {
 
   test("fail with the first failing layer in program order, whichever failed first, and leave nothing behind", async () => {
     // Layer l4 fails at once, layer l1 only after a while: l1's failure is the one reported.
-    const failing: BuildDependencies["layerTars"]["write"] = (layout, nodes, mtime, at) => async () => {
+    const failing: BuildDependencies["layerTars"]["write"] = (layout, nodes, mtime, at, storage) => async () => {
       if (at === "tar-layer-l1") await new Promise((resolve) => setTimeout(resolve, 150));
       if (at === "tar-layer-l1" || at === "tar-layer-l4") return E.left({ _tag: "Io", at, path: "", reason: "the disk is full" });
-      return defaultBuildDependencies.layerTars.write(layout, nodes, mtime, at)();
+      return defaultBuildDependencies.layerTars.write(layout, nodes, mtime, at, storage)();
     };
     const out = path.join(work, "broken");
     const dependencies = { ...defaultBuildDependencies, layerTars: { ...defaultBuildDependencies.layerTars, write: failing } };
@@ -96,10 +96,10 @@ describe("layers built in parallel", () => {
 
   test("skip the layers not started yet once one has failed", async () => {
     const started: string[] = [];
-    const failing: BuildDependencies["layerTars"]["write"] = (layout, nodes, mtime, at) => async () => {
+    const failing: BuildDependencies["layerTars"]["write"] = (layout, nodes, mtime, at, storage) => async () => {
       started.push(at);
       if (at === "tar-layer-l0") return E.left({ _tag: "Io", at, path: "", reason: "the disk is full" });
-      return defaultBuildDependencies.layerTars.write(layout, nodes, mtime, at)();
+      return defaultBuildDependencies.layerTars.write(layout, nodes, mtime, at, storage)();
     };
     const dependencies = { ...defaultBuildDependencies, layerTars: { ...defaultBuildDependencies.layerTars, write: failing } };
     const failed = await buildImage(programOf(SPEC), { sourceRoot: work, out: path.join(work, "skipped"), parallelism: 1, cache: "off" }, dependencies)();

@@ -1,15 +1,16 @@
 import type { RegistryFlags } from "./registryFlags.ts";
+import type { Compression } from "@ocistage/program";
 
 // What the user asked for, parsed from argv: one case per verb.
 export type Command =
   | { readonly _tag: "Help"; readonly verb?: string }
   | { readonly _tag: "Version" }
-  | { readonly _tag: "Build"; readonly spec: string; readonly out: string; readonly json: boolean; readonly verifyInputs: boolean; readonly noCache: boolean; readonly cacheDir?: string; readonly dockerArchive?: string; readonly image?: string; readonly push?: BuildPush }
+  | { readonly _tag: "Build"; readonly spec: string; readonly out: string; readonly json: boolean; readonly verifyInputs: boolean; readonly noCache: boolean; readonly cacheDir?: string; readonly dockerArchive?: string; readonly image?: string; readonly push?: BuildPush; readonly compression?: Compression }
   | { readonly _tag: "Validate"; readonly spec: string; readonly json: boolean }
   | { readonly _tag: "Plan"; readonly spec: string; readonly format: "text" | "markdown" | "json" }
   | { readonly _tag: "DryRun"; readonly spec: string; readonly json: boolean }
   | { readonly _tag: "Graph"; readonly spec: string; readonly format: "text" | "dot" | "mermaid" | "json" }
-  | { readonly _tag: "EmitShell"; readonly spec: string; readonly output?: string }
+  | { readonly _tag: "EmitShell"; readonly spec: string; readonly output?: string; readonly compression?: Compression }
   | { readonly _tag: "EmitDockerfile"; readonly spec: string; readonly context: string; readonly image?: string }
   | { readonly _tag: "Docs"; readonly spec: string; readonly output?: string }
   | { readonly _tag: "Test"; readonly spec: string; readonly out?: string; readonly record?: string }

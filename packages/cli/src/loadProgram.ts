@@ -3,7 +3,7 @@ import * as TE from "fp-ts/lib/TaskEither.js";
 import { pipe } from "fp-ts/lib/function.js";
 import * as path from "node:path";
 import { baseRequests, lower } from "@ocistage/lower";
-import type { BaseImage, Program } from "@ocistage/program";
+import type { BaseImage, Compression, Program } from "@ocistage/program";
 import { formatBaseError, readBase } from "@ocistage/base";
 import { defaultCacheDir } from "@ocistage/build";
 import { baseMaterialiser } from "./baseMaterialiser.ts";
@@ -38,7 +38,8 @@ const readBases = (loaded: LoadedSpec, env: NodeJS.ProcessEnv): TE.TaskEither<Cl
   return problems.length > 0 ? E.left({ _tag: "BadInput", lines: problems }) : E.right(bases);
 };
 
-export const loadProgram = (specPath: string, env: NodeJS.ProcessEnv = process.env): TE.TaskEither<CliError, LoadedProgram> =>
+// `compression` (build --compression) stores every layer that way, whatever the spec says.
+export const loadProgram = (specPath: string, env: NodeJS.ProcessEnv = process.env, compression?: Compression): TE.TaskEither<CliError, LoadedProgram> =>
   pipe(
     TE.fromEither(sourceDateEpoch(env)),
     TE.chain((epoch) =>
@@ -48,7 +49,7 @@ export const loadProgram = (specPath: string, env: NodeJS.ProcessEnv = process.e
         TE.chain((loaded) => pipe(readBases(loaded, env), TE.map((bases) => ({ loaded, bases })))),
         TE.chainEitherK(({ loaded, bases }) =>
           pipe(
-            lower(loaded.spec, { specFile: path.basename(loaded.file), specText: loaded.text, sourceDateEpoch: epoch, bases, closures: loaded.closures }),
+            lower(loaded.spec, { specFile: path.basename(loaded.file), specText: loaded.text, sourceDateEpoch: epoch, bases, closures: loaded.closures, ...(compression === undefined ? {} : { compression }) }),
             E.bimap((error): CliError => ({ _tag: "Lower", error }), (program) => ({ loaded, program })),
           ),
         ),

@@ -4,6 +4,8 @@ import type { CliError } from "./CliError.ts";
 import type { BundleSource, Command } from "./Command.ts";
 import { BUILD_PUSH_BOOLEAN, BUILD_PUSH_VALUED, parsePull, parsePush, withBuildPush } from "./parseRegistryVerbs.ts";
 import { VERB_USAGE } from "./usage.ts";
+import type { Compression } from "@ocistage/program";
+import { COMPRESSIONS } from "@ocistage/program";
 
 export interface Parsed {
   readonly positional: readonly string[];
@@ -55,6 +57,10 @@ const str = (p: Parsed, flag: string): string | undefined => {
   return typeof v === "string" ? v : undefined;
 };
 
+// --compression none|gzip|zstd, when given: it overrides the spec's `compression` fields.
+const compressionFlag = (p: Parsed): E.Either<CliError, Compression | undefined> =>
+  p.flags.has("--compression") ? choice<Compression>(p, "--compression", COMPRESSIONS, "none") : E.right(undefined);
+
 // One verb's parser: which flags it takes, and how a parse becomes its command.
 const verbWith =
   (argv: readonly string[], valued: readonly string[], boolean: readonly string[]) =>
@@ -98,18 +104,26 @@ export const parseArgs = (argv: readonly string[]): E.Either<CliError, Command> 
   const spec = (p: Parsed): E.Either<CliError, string> => one(p, "SPEC", verb);
   switch (verb) {
     case "build":
-      return verbWith(rest, ["--out", "--cache-dir", "--docker-archive", "--image", ...BUILD_PUSH_VALUED], ["--json", "--verify-inputs", "--no-cache", ...BUILD_PUSH_BOOLEAN])((p) =>
-        withBuildPush(p)(E.map((s: string): Command => ({
-          _tag: "Build",
-          spec: s,
-          out: str(p, "--out") ?? "",
-          json: p.flags.has("--json"),
-          verifyInputs: p.flags.has("--verify-inputs"),
-          noCache: p.flags.has("--no-cache"),
-          ...optional("cacheDir", str(p, "--cache-dir")),
-          ...optional("dockerArchive", str(p, "--docker-archive")),
-          ...optional("image", str(p, "--image")),
-        }))(spec(p))),
+      return verbWith(rest, ["--out", "--cache-dir", "--compression", "--docker-archive", "--image", ...BUILD_PUSH_VALUED], ["--json", "--verify-inputs", "--no-cache", ...BUILD_PUSH_BOOLEAN])((p) =>
+        withBuildPush(p)(
+          pipe(
+            E.Do,
+            E.bind("s", () => spec(p)),
+            E.bind("compression", () => compressionFlag(p)),
+            E.map(({ s, compression }): Command => ({
+              _tag: "Build",
+              spec: s,
+              out: str(p, "--out") ?? "",
+              json: p.flags.has("--json"),
+              verifyInputs: p.flags.has("--verify-inputs"),
+              noCache: p.flags.has("--no-cache"),
+              ...optional("cacheDir", str(p, "--cache-dir")),
+              ...optional("dockerArchive", str(p, "--docker-archive")),
+              ...optional("image", str(p, "--image")),
+              ...(compression === undefined ? {} : { compression }),
+            })),
+          ),
+        ),
       );
     case "convert":
       return parseConvert(rest);
@@ -148,8 +162,13 @@ export const parseArgs = (argv: readonly string[]): E.Either<CliError, Command> 
     case "emit": {
       const [what, ...emitArgs] = rest;
       if (what === "shell")
-        return verbWith(emitArgs, ["-o"], [])((p) =>
-          E.map((s: string): Command => ({ _tag: "EmitShell", spec: s, ...optional("output", str(p, "-o")) }))(one(p, "SPEC", "emit shell")),
+        return verbWith(emitArgs, ["-o", "--compression"], [])((p) =>
+          pipe(
+            E.Do,
+            E.bind("s", () => one(p, "SPEC", "emit shell")),
+            E.bind("compression", () => compressionFlag(p)),
+            E.map(({ s, compression }): Command => ({ _tag: "EmitShell", spec: s, ...optional("output", str(p, "-o")), ...(compression === undefined ? {} : { compression }) })),
+          ),
         );
       if (what === "dockerfile")
         return verbWith(emitArgs, ["--context", "--image"], [])((p) =>

@@ -39,6 +39,7 @@ const REGISTRY_OPTIONS = `Registry options:
 
 export const VERB_USAGE: Readonly<Record<string, string>> = {
   build: `ocistage build SPEC [--out DIR] [--json] [--verify-inputs] [--no-cache] [--cache-dir DIR] [--push REF]
+                      [--compression none|gzip|zstd]
 ocistage build SPEC --out DIR --docker-archive FILE [--image ID]
 
 Build the layout into DIR (default ./out/<name>), a plain OCI layout folder: oci-layout,
@@ -62,6 +63,8 @@ The records live in $XDG_CACHE_HOME/ocistage (default ~/.cache/ocistage), or --c
                    recorded digest (for file systems whose ctime cannot be trusted)
   --no-cache       build every layer and the archive from the inputs; the cache is neither
                    read nor written
+  --compression C  store every layer as C (none, gzip or zstd), whatever the spec's
+                   \`compression\` fields say; diff_ids stay the uncompressed tars' digests
 verify-blobs re-hashes every blob this build wrote and checks a reused one's size against its
 record (\`ocistage verify DIR\` re-hashes them all).
 
@@ -92,10 +95,11 @@ and the runtime services it would start, without touching the file system.`,
   graph: `ocistage graph SPEC [--format text|dot|mermaid|json]
 
 The program's dependency graph: tools, operations and outputs, with uses-tool and data edges.`,
-  emit: `ocistage emit shell SPEC [-o FILE]
+  emit: `ocistage emit shell SPEC [-o FILE] [--compression none|gzip|zstd]
 ocistage emit dockerfile SPEC --context DIR [--image ID]
 
-shell: a POSIX sh script (GNU tar and coreutils only) that builds the byte-identical layout.
+shell: a POSIX sh script (GNU tar and coreutils only) that builds the byte-identical layout;
+compressed layers are compressed by the host's gzip or zstd (same diff_ids, other blob bytes).
 dockerfile: a Dockerfile and, in DIR, the build context it copies from; it builds one image,
 so a layout of several needs --image ID (the ids are the step names' suffixes, e.g. web-amd64).`,
   docs: `ocistage docs SPEC [-o FILE]

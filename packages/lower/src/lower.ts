@@ -1,5 +1,5 @@
 import * as E from "fp-ts/lib/Either.js";
-import type { BaseImage, BaseUse, ClosureReport, ImageDescriptor, ImageSummary, IndexEntry, Owner, Program, RootfsEntry, SmokeTest, SourceFile, Step } from "@ocistage/program";
+import type { BaseImage, BaseUse, ClosureReport, Compression, ImageDescriptor, ImageSummary, IndexEntry, Owner, Program, RootfsEntry, SmokeTest, SourceFile, Step } from "@ocistage/program";
 import { TOOLS, baseKey, baseLayerBlob } from "@ocistage/program";
 import type { HostClosures, Spec, SpecIssue } from "@ocistage/spec";
 import { imageConfig, portKey, prefixedLabels } from "./imageConfig.ts";
@@ -9,6 +9,7 @@ import type { PlacedImage } from "./imageGroups.ts";
 import { layoutOf } from "./layoutOf.ts";
 import type { LowerError } from "./LowerError.ts";
 import { layerBudget } from "./layerBudget.ts";
+import { compressorTools, layerCompression } from "./layerCompression.ts";
 import { lowerLayerEntries } from "./lowerLayerEntries.ts";
 import { closureEntries } from "./closureEntries.ts";
 import { splitClosureLayers } from "./splitClosureLayers.ts";
@@ -26,6 +27,7 @@ export interface LowerContext {
   // The base images the spec's `from` fields name, read (and verified) at the edge, by baseKey.
   readonly bases?: ReadonlyMap<string, BaseImage>;
   readonly closures?: HostClosures; // of the spec's `closure: true` entries, read at the edge (loadSpec)
+  readonly compression?: Compression; // `build --compression`: how every layer is stored, whatever the spec says
 }
 
 const ROOT_OWNER: Owner = { uid: 0, gid: 0 };
@@ -134,6 +136,8 @@ const lowerSpec = (spec: Spec, context: LowerContext): E.Either<LowerError, Prog
   const layers = split.layers;
   const { groups, issues: groupIssues } = imageGroups(split.images);
   issues.push(...groupIssues);
+  const stored = layerCompression(plan, context.compression);
+  issues.push(...stored.issues);
 
   const epoch = context.sourceDateEpoch;
   const placed = groups.flatMap((g) => g.images);
@@ -174,6 +178,7 @@ const lowerSpec = (spec: Spec, context: LowerContext): E.Either<LowerError, Prog
         ...(image.use.fields.extraManifest?.artifactType === undefined ? {} : { artifactType: image.use.fields.extraManifest.artifactType }),
         platform: image.platform,
         ...(base === undefined ? {} : { base }),
+        compression: stored.compression,
       });
   }
   // Each layer as it lands on the layers below it; a layer shared by images must land alike in each.
@@ -192,7 +197,7 @@ const lowerSpec = (spec: Spec, context: LowerContext): E.Either<LowerError, Prog
   const steps: Step[] = [
     writeLayoutStep(),
     ...importSteps.map(([, i]) => importBaseStep(i.step, i.base)),
-    ...layers.flatMap((l) => layerSteps(l.name, l.owner, placedLayers.entries.get(l.name) ?? l.entries, epoch)),
+    ...layers.flatMap((l) => layerSteps(l.name, l.owner, placedLayers.entries.get(l.name) ?? l.entries, epoch, stored.compression.get(l.name))),
     ...tailSteps({
       layers: layers.map((l) => l.name),
       baseBlobs: [...new Set(importSteps.flatMap(([, i]) => i.base.layers.map((l) => baseLayerBlob(l.digest))))],
@@ -221,7 +226,7 @@ const lowerSpec = (spec: Spec, context: LowerContext): E.Either<LowerError, Prog
       }),
     ),
     sourceDateEpoch: epoch,
-    tools: [TOOLS.sh, TOOLS.tar, TOOLS.coreutils],
+    tools: [TOOLS.sh, TOOLS.tar, TOOLS.coreutils, ...compressorTools(stored.compression)],
     steps,
     outputs: [
       { name: "oci-layout", path: "oci-layout", kind: "json" },

@@ -1,5 +1,7 @@
-import type { BaseImage, BaseUse, ImageConfigBody, IndexEntry, Owner, Platform, RootfsEntry, Step } from "@ocistage/program";
+import type { BaseImage, BaseUse, Compression, ImageConfigBody, IndexEntry, Owner, Platform, RootfsEntry, Step } from "@ocistage/program";
 import {
+  compressionText,
+  layerMediaType,
   ARCHIVE_FILE,
   baseLayerBlob,
   INDEX_FILE,
@@ -43,8 +45,14 @@ const entrySummary = (entries: readonly RootfsEntry[]): string => {
   return [...counts].map(([tag, n]) => `${n} ${words[tag as RootfsEntry["_tag"]][n === 1 ? 0 : 1]}`).join(", ");
 };
 
+// What the tar step says of itself; an uncompressed layer's words are the ones it always had.
+const tarDescription = (layer: string, epoch: number, compression: Compression): string =>
+  compression === "none"
+    ? `Tar layer ${layer} deterministically (sorted names, mtime ${epoch}, numeric owners) into a blob named by its sha256.`
+    : `Tar layer ${layer} deterministically (sorted names, mtime ${epoch}, numeric owners), its sha256 the diff_id, and compress it (${compressionText(compression)}) into a blob named by its sha256.`;
+
 // The two steps each layer contributes: assemble its tree, then tar it into a blob.
-export const layerSteps = (layer: string, owner: Owner, entries: readonly RootfsEntry[], epoch: number): readonly Step[] => [
+export const layerSteps = (layer: string, owner: Owner, entries: readonly RootfsEntry[], epoch: number, compression: Compression = "none"): readonly Step[] => [
   {
     _tag: "AssembleRootfs",
     name: `assemble-rootfs-${layer}`,
@@ -61,13 +69,14 @@ export const layerSteps = (layer: string, owner: Owner, entries: readonly Rootfs
     _tag: "TarLayer",
     name: tarStep(layer),
     needs: [`assemble-rootfs-${layer}`],
-    tools: ["sh", "tar", "coreutils"],
+    tools: compression === "none" ? ["sh", "tar", "coreutils"] : ["sh", "tar", "coreutils", compression],
     inputs: [rootfsScratch(layer)],
     outputs: [layerBlob(layer)],
-    description: `Tar layer ${layer} deterministically (sorted names, mtime ${epoch}, numeric owners) into a blob named by its sha256.`,
+    description: tarDescription(layer, epoch, compression),
     layer,
-    mediaType: LAYER_MEDIA_TYPE,
+    mediaType: layerMediaType(compression),
     mtime: epoch,
+    compression,
   },
 ];
 
@@ -82,6 +91,7 @@ export interface LoweredImage {
   readonly artifactType?: string;
   readonly platform: Platform;
   readonly base?: BaseUse;
+  readonly compression: ReadonlyMap<string, Compression>; // of every layer of the program, by name
 }
 
 const shortDigest = (digest: string): string => digest.slice(0, "sha256:".length + 12);
@@ -138,7 +148,7 @@ export const imageSteps = (image: LoweredImage): readonly Step[] => {
       description: `Render the manifest${of}${onBase} with the config's and layers' digests and sizes, as canonical JSON, into a blob.`,
       image: image.id,
       ...(image.base === undefined ? {} : { base: image.base }),
-      layers: image.layers.map((layer) => ({ layer, mediaType: LAYER_MEDIA_TYPE })),
+      layers: image.layers.map((layer) => ({ layer, mediaType: layerMediaType(image.compression.get(layer) ?? "none") })),
       annotations: image.annotations,
       ...(image.artifactType === undefined ? {} : { artifactType: image.artifactType }),
     },

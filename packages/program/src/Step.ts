@@ -4,6 +4,7 @@ import type { ToolName } from "./Tool.ts";
 import type { ImageConfig } from "@ocistage/oci";
 import type { RefName } from "./RefName.ts";
 import type { BaseImage, BaseUse } from "./BaseImage.ts";
+import type { Compression } from "./Compression.ts";
 
 /** The image config as the program carries it: everything but `rootfs` (its diff_ids are run-time digests). */
 export type ImageConfigBody = Omit<ImageConfig, "rootfs">;
@@ -38,7 +39,9 @@ export type Step =
       readonly owner: Owner; // owner of the layer's root and of implied parent folders (root today; entries carry their own)
       readonly entries: readonly RootfsEntry[];
     })
-  | (StepInfo & { readonly _tag: "TarLayer"; readonly layer: string; readonly mediaType: string; readonly mtime: number })
+  // `compression` says how the blob stores the tar, `mediaType` follows it (Compression.ts): the
+  // blob digest is the stored bytes', the diff_id always the uncompressed tar's.
+  | (StepInfo & { readonly _tag: "TarLayer"; readonly layer: string; readonly mediaType: string; readonly mtime: number; readonly compression: Compression })
   | (StepInfo & {
       readonly _tag: "WriteConfig";
       readonly image: string; // the image's id

@@ -12,3 +12,4 @@ export * from "./matchStep.ts";
 export * from "./checkProgram.ts";
 export * from "./programGraph.ts";
 export * from "./programTitle.ts";
+export * from "./Compression.ts";

@@ -20,7 +20,7 @@ export const exampleSteps: readonly Step[] = [
     owner: { uid: 0, gid: 0 },
     entries: [{ _tag: "Copy", at: "layers[0].source", source: "app", destination: "", modes: "keep", owner: { uid: 0, gid: 0 }, exclude: [] }],
   },
-  { _tag: "TarLayer", ...info("tar-layer-app", ["assemble-rootfs-app"], ["scratch:rootfs-app"], ["blob:layer-app"]), tools: ["sh", "tar"], layer: "app", mediaType: "t", mtime: 0 },
+  { _tag: "TarLayer", ...info("tar-layer-app", ["assemble-rootfs-app"], ["scratch:rootfs-app"], ["blob:layer-app"]), tools: ["sh", "tar"], layer: "app", mediaType: "t", mtime: 0, compression: "none" },
   { _tag: "WriteConfig", ...info("write-config", ["tar-layer-app"], ["blob:layer-app"], ["blob:config"]), image: "app", config: { architecture: "amd64", os: "linux" }, fieldAt: {}, layers: ["app"] },
   { _tag: "WriteManifest", ...info("write-manifest", ["write-config"], ["blob:config", "blob:layer-app"], ["blob:manifest"]), image: "app", layers: [], annotations: {} },
   { _tag: "WriteIndex", ...info("write-index", ["write-oci-layout", "write-manifest"], ["file:oci-layout", "blob:manifest"], ["file:index.json"]), entries: [] },

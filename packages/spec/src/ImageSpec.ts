@@ -53,6 +53,10 @@ const CopyRules = {
   exclude: t.readonlyArray(NonEmptyString),
 };
 
+// How a layer's tar is stored (README, "Compressed layers"): a layer's own setting wins over its
+// image's; the default is "none".
+export const Compression = t.keyof({ none: null, gzip: null, zstd: null }, "\"none\", \"gzip\" or \"zstd\"");
+
 // `closure: true` also copies what the ELF program at `source` loads (README, "Host programs
 // with their closure"); `dlopen` names libraries it loads at run time (sonames or paths).
 const ClosureFields = { closure: t.boolean, dlopen: t.readonlyArray(NonEmptyString) };
@@ -87,7 +91,7 @@ export const LayerName = t.refinement(NonEmptyString, (s) => LAYER_NAME.test(s),
 
 /** What a layer holds, without its name: shared by inline layers and a layout's `layers` record. */
 // `split: "closure"` gives the closure members of the layer's entries layers of their own (README, "Layers per closure").
-export const layerFields = { source: NonEmptyString, files: t.readonlyArray(FileEntry), ...Ownership, ...CopyRules, split: t.keyof({ closure: null }, "\"closure\"") };
+export const layerFields = { source: NonEmptyString, files: t.readonlyArray(FileEntry), ...Ownership, ...CopyRules, split: t.keyof({ closure: null }, "\"closure\""), compression: Compression };
 
 export const LayerSpec = strictType("layer", { name: LayerName }, layerFields);
 export type LayerSpec = t.TypeOf<typeof LayerSpec>;
@@ -166,6 +170,8 @@ export const imageFields = {
     extraManifest: ExtraManifest,
     // Prefixed to every key of `labels` (seed 001: "org.opencontainers.image" makes title a standard label).
     labelPrefix: NonEmptyString,
+    // How the image's layers are stored, unless a layer says otherwise.
+    compression: Compression,
 };
 
 // platformProblems checks what needs two fields: the os/architecture pair and the variant.

@@ -1,4 +1,4 @@
-import type { Json, JsonObject, Program, StepOf } from "@ocistage/program";
+import type { Compression, Json, JsonObject, Program, StepOf } from "@ocistage/program";
 import { imageTitle } from "@ocistage/program";
 
 // An image's fields as the spec gave them, recovered from the program: its layers from the
@@ -8,17 +8,26 @@ export interface LayerFacts {
   readonly name: string;
   readonly entries: number;
   readonly inputs: readonly string[];
+  readonly compression: Compression; // how its tar step stores it
 }
 
 const SOURCE_PREFIX = "source:";
 
 /** Every layer of the program once, in program order: name, entry count and source inputs. */
-export const layerFacts = (program: Program): readonly LayerFacts[] =>
-  program.steps.flatMap((step) =>
+export const layerFacts = (program: Program): readonly LayerFacts[] => {
+  const compression = new Map(program.steps.flatMap((s) => (s._tag === "TarLayer" ? [[s.layer, s.compression] as const] : [])));
+  return program.steps.flatMap((step) =>
     step._tag === "AssembleRootfs"
-      ? [{ name: step.layer, entries: step.entries.length, inputs: step.inputs.filter((i) => i.startsWith(SOURCE_PREFIX)).map((i) => i.slice(SOURCE_PREFIX.length)) }]
+      ? [{ name: step.layer, entries: step.entries.length, inputs: step.inputs.filter((i) => i.startsWith(SOURCE_PREFIX)).map((i) => i.slice(SOURCE_PREFIX.length)), compression: compression.get(step.layer) ?? "none" }]
       : [],
   );
+};
+
+// "16 entries", and how the layer is stored when it is compressed ("16 entries, gzip").
+const layerNote = (facts: LayerFacts | undefined): string => {
+  const entries = `${facts?.entries ?? 0} ${facts?.entries === 1 ? "entry" : "entries"}`;
+  return facts === undefined || facts.compression === "none" ? entries : `${entries}, ${facts.compression}`;
+};
 
 // A config field named as the spec gave it (WriteConfig.fieldAt), without the image's own
 // prefix ("images[0].env" → "env"); one the program does not place, by its OCI path.
@@ -56,7 +65,7 @@ const linesOf = (program: Program, id: string, code: (text: string) => string): 
     ...(program.images.length > 1 && image.description !== undefined ? [`description: ${image.description}`] : []),
     `tag: ${tag._tag === "Given" ? code(tag.tag) : "derived from the digest"}`,
     `platform: ${code(platform)}`,
-    `layers: ${image.layers.map((name) => `${code(name)} (${facts.get(name)?.entries ?? 0} ${facts.get(name)?.entries === 1 ? "entry" : "entries"})`).join(", ")}`,
+    `layers: ${image.layers.map((name) => `${code(name)} (${layerNote(facts.get(name))})`).join(", ")}`,
     ...Object.entries((config.config ?? {}) as JsonObject).map(configLine),
     ...(config.author === undefined ? [] : [`author: ${code(config.author)}`]),
     ...(config.created === undefined ? [] : [`created: ${code(config.created)} (SOURCE_DATE_EPOCH ${program.sourceDateEpoch})`]),

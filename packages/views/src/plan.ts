@@ -1,7 +1,7 @@
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import type { Program, ProgramIssue, Step } from "@ocistage/program";
-import { matchStep, platformText, programTitle, refNameText } from "@ocistage/program";
+import { compressionText, matchStep, platformText, programTitle, refNameText } from "@ocistage/program";
 import { closureLines, closureNote } from "./closureLines.ts";
 import { executionOrder } from "./executionOrder.ts";
 import { stepCommands } from "./stepCommands.ts";
@@ -44,7 +44,8 @@ const summaryOf: (step: Step) => string = matchStep<string>({
   WriteLayoutFile: () => "write the oci-layout marker",
   ImportBase: (step) => `reuse ${plural(step.base.layers.length, "layer blob")} of base ${step.base.written} (${step.base.digest}) by digest`,
   AssembleRootfs: (step) => `assemble layer ${step.layer} (${step.entries.length} ${step.entries.length === 1 ? "entry" : "entries"}${closureNote(step.entries)})`,
-  TarLayer: (step) => `tar layer ${step.layer} into a blob (mtime ${step.mtime})`,
+  // An uncompressed layer's summary is the one it always had; a compressed one says how.
+  TarLayer: (step) => `tar layer ${step.layer} into a blob (mtime ${step.mtime}${step.compression === "none" ? "" : `, ${compressionText(step.compression)}`})`,
   WriteConfig: (step) => `config blob with the diff_ids of ${plural(step.layers.length + (step.base?.layers.length ?? 0), "layer")}${step.base === undefined ? "" : ` (${step.base.layers.length} of base ${step.base.digest})`}`,
   WriteManifest: (step) => `manifest blob: config and ${plural(step.layers.length + (step.base?.layers.length ?? 0), "layer")}${step.base === undefined ? "" : ` (${step.base.layers.length} of base ${step.base.digest})`}`,
   WriteImageIndex: (step) => `image index blob of ${step.group}: ${step.manifests.map((m) => `${m.image} (${platformText(m.platform)})`).join(", ")}`,

@@ -7,11 +7,13 @@ import type { TreeNode } from "../LayerTree.ts";
 // Bump when the layer tar the build writes for the same tree changes (a tar writer fix), so
 // no record made by an older writer is ever reused.
 // 2: a node's extended attributes (security.capability) are part of the key and of the tar.
-export const LAYER_KEY_VERSION = "ocistage-layer-key/2";
+// 3: the tar step carries its compression (so its key), and records carry the diff_id.
+export const LAYER_KEY_VERSION = "ocistage-layer-key/3";
 
 // A layer's cache key: everything its tar depends on, without reading any file's data.
 // - the program's fragment for the layer: the assemble-rootfs and tar-layer steps (entries,
-//   owners, modes, the mtime / SOURCE_DATE_EPOCH, the media type);
+//   owners, modes, the mtime / SOURCE_DATE_EPOCH, the media type and compression: an
+//   uncompressed and a gzip build of one tree are two records, two blobs, one diff_id);
 // - every node of the assembled tree, in tar order: its path, kind, mode, owner, link target,
 //   and for a file on disk where it is and what lstat said of it (size, mtime, ctime, inode,
 //   device), and a folder's or symlink's extended attributes (copiedXattrs.ts), names and raw

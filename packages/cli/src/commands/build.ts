@@ -46,7 +46,7 @@ const render = (result: BuildResult, json: boolean, extra?: { readonly dockerArc
           references: result.references,
           manifest: result.manifest,
           descriptors: result.descriptors,
-          cache: { layers: result.layers.map((l) => ({ layer: l.layer, digest: l.digest, source: l.source })), archive: result.archive },
+          cache: { layers: result.layers.map((l) => ({ layer: l.layer, digest: l.digest, diffId: l.diffId, source: l.source })), archive: result.archive },
           timings: result.timings,
           ...(extra === undefined ? {} : { dockerArchive: extra.dockerArchive }),
         },
@@ -63,7 +63,7 @@ const render = (result: BuildResult, json: boolean, extra?: { readonly dockerArc
 
 export const buildCommand = (command: Build): TE.TaskEither<CliError, string> =>
   pipe(
-    loadProgram(command.spec),
+    loadProgram(command.spec, process.env, command.compression),
     TE.chain(({ loaded, program }) =>
       pipe(
         TE.fromEither(knownImage(program, command.image)),

@@ -25,7 +25,7 @@ const writeScript = (file: string, script: string): TE.TaskEither<CliError, stri
 // stdout or into FILE (mode 0755).
 export const emitShellCommand = (command: EmitShell): TE.TaskEither<CliError, string> =>
   pipe(
-    loadProgram(command.spec),
+    loadProgram(command.spec, process.env, command.compression),
     TE.chain(({ program }) => {
       const refused = shellUnsupported(program);
       return refused.length > 0 ? TE.left<CliError, string>({ _tag: "BadInput", lines: refused.map((l) => `emit shell: ${l}`) }) : TE.right(emitShell(program));

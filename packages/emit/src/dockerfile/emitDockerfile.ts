@@ -1,5 +1,5 @@
 import * as E from "fp-ts/lib/Either.js";
-import type { Program, Step, StepHandlers, StepOf } from "@ocistage/program";
+import type { Compression, Program, Step, StepHandlers, StepOf } from "@ocistage/program";
 import { imageTitle, matchStep } from "@ocistage/program";
 import type { ConfigInstructions } from "./configInstructions.ts";
 import { configInstructions } from "./configInstructions.ts";
@@ -9,6 +9,7 @@ import type { DockerContextLayer, DockerfilePlan } from "./DockerfilePlan.ts";
 import type { DockerfileUnsupported } from "./DockerfileUnsupported.ts";
 import type { LayerCarrier } from "./layerCarrier.ts";
 import { layerCarrier } from "./layerCarrier.ts";
+import { compressionNote } from "./compressionNote.ts";
 
 // The Dockerfile substrate: `FROM --platform=… scratch`, one COPY (or ADD of a tar) per layer, in
 // the image's order, each making exactly one layer; then the config. The builder writes the
@@ -22,6 +23,7 @@ import { layerCarrier } from "./layerCarrier.ts";
 interface EmitState {
   readonly assembled: ReadonlyMap<string, { readonly step: StepOf<"AssembleRootfs">; readonly carrier: LayerCarrier }>;
   readonly mtimes: ReadonlyMap<string, number>;
+  readonly compression: ReadonlyMap<string, Compression>;
   readonly layers: readonly string[];
   readonly config?: ConfigInstructions;
   readonly issues: readonly DockerfileIssue[];
@@ -50,7 +52,7 @@ const handlers = (image: string, layers: ReadonlySet<string>): StepHandlers<Emit
     const { carrier, issues } = layerCarrier(step, state.assembled.size);
     return { ...state, assembled: new Map([...state.assembled, [step.layer, { step, carrier }]]), issues: [...state.issues, ...issues] };
   },
-  TarLayer: (step) => (state) => ({ ...state, mtimes: new Map([...state.mtimes, [step.layer, step.mtime]]) }),
+  TarLayer: (step) => (state) => ({ ...state, mtimes: new Map([...state.mtimes, [step.layer, step.mtime]]), compression: new Map([...state.compression, [step.layer, step.compression]]) }),
   // A base becomes FROM when a builder can pull it (a registry image); a local one cannot be named.
   ImportBase: (step) => (state) => ({ ...state, bases: new Map([...state.bases, [step.name, step]]) }),
   WriteConfig: (step) => (state) => {
@@ -111,13 +113,14 @@ const layerLines = (layer: DockerContextLayer): readonly string[] => {
   }
 };
 
-const render = (program: Program, reference: string, layers: readonly DockerContextLayer[], config: ConfigInstructions): string =>
+const render = (program: Program, reference: string, layers: readonly DockerContextLayer[], config: ConfigInstructions, compression: ReadonlyMap<string, Compression>): string =>
   [
     `# Dockerfile of ${reference}, written by \`ocistage emit dockerfile\`.`,
     "# Beside it, each layer's tree (with the image's modes) or tar; each COPY or ADD makes one",
     "# layer, so build with layers kept (buildah squashes them without --layers):",
     `#   buildah bud --layers --timestamp ${program.sourceDateEpoch} -t ${reference} .`,
     `#   docker build -t ${reference} .`,
+    ...compressionNote(layers.map((l) => l.layer), compression),
     config.from,
     ...layers.flatMap(layerLines),
     ...config.instructions,
@@ -136,12 +139,12 @@ export const emitDockerfile = (program: Program, image?: string): E.Either<Docke
     const message = image === undefined ? `expected one image, found ${program.images.length}: a Dockerfile builds one; pick it with --image ID, one of ${ids}` : `no image with id ${JSON.stringify(image)}; the ids are ${ids}`;
     return E.left({ _tag: "DockerfileUnsupported", issues: [dockerfileIssue("images", message)] });
   }
-  const initial: EmitState = { assembled: new Map(), mtimes: new Map(), layers: [], issues: [], bases: new Map() };
+  const initial: EmitState = { assembled: new Map(), mtimes: new Map(), compression: new Map(), layers: [], issues: [], bases: new Map() };
   const run = matchStep(handlers(chosen.id, new Set(chosen.layers)));
   const state = program.steps.reduce((acc: EmitState, step: Step) => run(step)(acc), initial);
   if (state.issues.length > 0) return E.left({ _tag: "DockerfileUnsupported", issues: state.issues });
   const config = state.config ?? bug("the program has no write-config step");
   const layers = contextLayers(program, state);
   const reference = imageTitle(program, chosen.id).replace(/ \(.*\)$/, "").replace(/:<digest>$/, "");
-  return E.right({ dockerfile: render(program, reference, layers, config), reference, layers });
+  return E.right({ dockerfile: render(program, reference, layers, config, state.compression), reference, layers });
 };

@@ -6,6 +6,7 @@ import type { Program } from "@ocistage/program";
 export interface LayerVariables {
   readonly hex: string;
   readonly size: string;
+  readonly diff: string; // a compressed layer's diff_id (hex): layer_<name>_diff; an uncompressed one's is its hex
 }
 
 const layersOf = (program: Program): readonly string[] => [
@@ -19,7 +20,7 @@ export const layerVariables = (program: Program): ReadonlyMap<string, LayerVaria
   return new Map(
     layers.map((layer, i) => {
       const stem = `layer_${distinct ? stems[i] : String(i + 1)}`;
-      return [layer, { hex: `${stem}_hex`, size: `${stem}_size` }] as const;
+      return [layer, { hex: `${stem}_hex`, size: `${stem}_size`, diff: `${stem}_diff` }] as const;
     }),
   );
 };
@@ -45,6 +46,6 @@ export const documentVariables = (program: Program): ReadonlyMap<string, LayerVa
   const distinct = new Set(stems).size === stems.length;
   return new Map(documents.map(([step, key], i) => {
     const stem = distinct ? stems[i] : `${key.split(":")[0]}_${i + 1}`;
-    return [step, { hex: `${stem}_hex`, size: `${stem}_size` }] as const;
+    return [step, { hex: `${stem}_hex`, size: `${stem}_size`, diff: `${stem}_hex` }] as const;
   }));
 };

@@ -6,6 +6,7 @@ import { commentText } from "./shellQuote.ts";
 import { isRelativeSource } from "./sourcePath.ts";
 import { CAPABILITY_HELPERS } from "./capabilityCommands.ts";
 import { IMPORT_BLOB_HELPER } from "./importBaseCommands.ts";
+import { compressionHeader, compressionHelpers, compressionTools } from "./compressionCommands.ts";
 
 // What the top of the script needs to know about the program.
 export interface ScriptNeeds {
@@ -15,6 +16,9 @@ export interface ScriptNeeds {
   readonly hasExcludes: boolean;
   readonly hasBases: boolean; // some image is built on a base image (import_blob)
   readonly archive?: string; // the layout archive's name, when the program writes one
+  readonly compressors: readonly string[]; // gzip, zstd: for the compressed layers
+  readonly compressionHeader: string; // "" for an uncompressed program
+  readonly compressionHelpers: string; // "" for an uncompressed program
 }
 
 export const scriptNeeds = (program: Program): ScriptNeeds => {
@@ -30,6 +34,9 @@ export const scriptNeeds = (program: Program): ScriptNeeds => {
     hasCopies: copies.length > 0,
     hasExcludes: copies.some((c) => c.exclude.length > 0),
     ...(archive === undefined ? {} : { archive: commentText(archive) }),
+    compressors: compressionTools(program),
+    compressionHeader: compressionHeader(program),
+    compressionHelpers: compressionHelpers(program),
   };
 };
 
@@ -65,12 +72,12 @@ const header = (program: Program, needs: ScriptNeeds): string => {
 # Trust: the script assumes the spec passed \`ocistage validate\`. It stops at the problems it
 #   meets (an entry where another already is, a missing source, a FIFO, device or socket in a
 #   source), but unlike the build it does not look inside copied folders for files that another
-#   entry also gives.`;
+#   entry also gives.${needs.compressionHeader}`;
 };
 
 // The helpers the steps call, then the checks: arguments, tools, root, folders.
 const prelude = (needs: ScriptNeeds): string => {
-  const tools = ["tar", "sha256sum", "stat", "cp", "chmod", "mkdir", "rm", "mv", "ln", "cat", "ls", ...(needs.rootFor.length > 0 ? ["id", "chown"] : [])];
+  const tools = ["tar", "sha256sum", "stat", "cp", "chmod", "mkdir", "rm", "mv", "ln", "cat", "ls", ...(needs.rootFor.length > 0 ? ["id", "chown"] : []), ...needs.compressors];
   const usage = `usage: $0 OUT_DIR ${needs.sourceRoot ? "SOURCE_ROOT" : "[SOURCE_ROOT]"}`;
   return `set -eu
 umask 022
@@ -195,7 +202,7 @@ put_blob() {
   mv -f -- "$1" "$blobs/$blob_hex"
 }
 
-${needs.hasBases ? `${IMPORT_BLOB_HELPER.trimStart()}\n` : ""}# check_blob FILE: FILE's sha256 is its name
+${needs.hasBases ? `${IMPORT_BLOB_HELPER.trimStart()}\n` : ""}${needs.compressionHelpers}# check_blob FILE: FILE's sha256 is its name
 check_blob() {
   hex=$(sha256sum < "$1")
   hex=\${hex%% *}

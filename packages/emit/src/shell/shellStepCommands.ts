@@ -12,6 +12,7 @@ import { uniformOwner } from "./layerOwners.ts";
 import { documentVariables, layerVariables, variablesOf } from "./layerVariables.ts";
 import type { LayerVariables } from "./layerVariables.ts";
 import { pathWord, shellQuote, singleQuote, suffixWord } from "./shellQuote.ts";
+import { compressLayerCommands } from "./compressionCommands.ts";
 
 // The store is blobs/sha256 below the output folder.
 const BLOBS = `"$blobs"`;
@@ -27,6 +28,9 @@ const bug = (what: string): never => {
 // (put_blob, copy_in, …) are defined once in the script's prelude (scriptPrelude.ts).
 const handlers = (program: Program): StepHandlers<string> => {
   const variables = layerVariables(program);
+  // A layer's diff_id: its blob's digest, or for a compressed layer the digest of its tar.
+  const compressed = new Set(program.steps.flatMap((s) => (s._tag === "TarLayer" && s.compression !== "none" ? [s.layer] : [])));
+  const diffIdOf = (layer: string): string => (compressed.has(layer) ? variablesOf(variables, layer).diff : variablesOf(variables, layer).hex);
   const documents = documentVariables(program);
   const documentOf = (step: string): LayerVariables => documents.get(step) ?? bug(`step ${step} writes no document`);
   const stepOf = (tag: "WriteConfig" | "WriteManifest", image: string): string =>
@@ -49,14 +53,13 @@ const handlers = (program: Program): StepHandlers<string> => {
       return [
         tarLayerCommand(step.layer, uniformOwner(assemble) ?? "keep", step.mtime, scratchRootWord(step.layer), tarFile, hasCopies),
         ...(hasCopies ? [`refuse_special ${shellQuote(step.layer)} ${tarFile}`] : []),
-        `put_blob ${tarFile}`,
-        `${vars.hex}=$blob_hex ${vars.size}=$blob_size`,
+        ...(step.compression === "none" ? [`put_blob ${tarFile}`, `${vars.hex}=$blob_hex ${vars.size}=$blob_size`] : compressLayerCommands(step.compression, tarFile, vars)),
       ].join("\n");
     },
     WriteConfig: (step) => {
       const vars = documentOf(step.name);
       const parts = jsonTemplate((slot) =>
-        withDiffIds(step.config, [...(step.base?.layers ?? []).map((l) => l.diffId as Digest), ...step.layers.map((layer) => slot(digestSlot(variablesOf(variables, layer).hex)) as Digest)]),
+        withDiffIds(step.config, [...(step.base?.layers ?? []).map((l) => l.diffId as Digest), ...step.layers.map((layer) => slot(digestSlot(diffIdOf(layer))) as Digest)]),
       );
       const file = pathWord("scratch", `${step.name.replace(/^write-/, "")}.json`);
       return [printfTemplate(parts, file), `put_blob ${file}`, `${vars.hex}=$blob_hex ${vars.size}=$blob_size`].join("\n");
