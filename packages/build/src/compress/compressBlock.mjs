@@ -6,7 +6,7 @@
 //   stream ended by a sync flush (Z_SYNC_FLUSH: an empty stored block, byte-aligned, not final),
 //   so blocks concatenate into one deflate stream as pigz's do. Not fflate: its streaming
 //   deflate (the only way to a sync flush there) wrote an invalid stream for ~15% of 1 MiB
-//   blocks of a real tar here, where pako's and zlib's agree;
+//   blocks of a real tar here (its open issues #260, #267), where pako's and zlib's agree;
 // - zstd: libzstd compiled to WebAssembly (@bokuweb/zstd-wasm), each block one frame.
 // The same block in gives the same bytes out, on any machine, in any thread.
 import { ZStream, Z_SYNC_FLUSH, zlibDeflate, zlibDeflateInit2, zlibDeflateReset } from "pako";
