@@ -3,17 +3,18 @@
 // configuration; Env and Entrypoint through extraConfig, title and description through
 // extraManifest. Built, unpacked by umoci (the rootfs holds the three closures as ldd lists them
 // and the spec's own files, nothing else) and run under podman: the entrypoint prints the
-// configuration with jq and nginx answers a request on loopback inside the container.
+// configuration with jq and nginx answers a request on loopback inside the container. The emitted
+// shell script builds the same layout byte for byte.
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildSpec } from "./support/buildExample.ts";
-import { readImageDocuments } from "./support/layoutFiles.ts";
+import { readImageDocuments, readTreeFiles } from "./support/layoutFiles.ts";
 import { lddFiles, withFolders } from "./support/lddFiles.ts";
 import { podmanEnv } from "./support/podmanEnv.ts";
 import type { PodmanEnv } from "./support/podmanEnv.ts";
 import { requireRoot, requireTools } from "./support/requireTools.ts";
-import { REPO_ROOT } from "./support/runCli.ts";
+import { REPO_ROOT, cliEnv, runCli } from "./support/runCli.ts";
 import { runOk, runProcess } from "./support/runProcess.ts";
 import { makeTempDir, removeTempDir } from "./support/tempDir.ts";
 
@@ -135,5 +136,17 @@ describe.runIf(haveTools)("run by podman", () => {
     const statuses = await exec("bash", "-c", 'for s in /proc/[0-9]*/status; do while read -r key value _; do case $key in Name:) name=$value;; Uid:) echo "$name $value";; esac; done <"$s"; done');
     expect(statuses.code, statuses.stderr).toBe(0);
     expect(statuses.stdout.split("\n").filter((l) => l.startsWith("nginx ")).sort()).toEqual(["nginx 0", "nginx 33"]);
+  });
+});
+
+describe.runIf(requireTools("dash", "tar", "sha256sum"))("the emitted shell script", () => {
+  test("writes the byte-identical layout", async () => {
+    const script = path.join(work, "build.sh");
+    const emitted = await runCli(["emit", "shell", EXAMPLE, "-o", script]);
+    expect(emitted.code, emitted.stderr).toBe(0);
+    const target = path.join(work, "by-script");
+    const ran = await runProcess("dash", [script, target, EXAMPLE], { env: cliEnv(), timeoutMs: 120_000 });
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(await readTreeFiles(target)).toEqual(await readTreeFiles(out));
   });
 });

@@ -3,27 +3,27 @@ import { lstatSync, readlinkSync } from "node:fs";
 import * as path from "node:path";
 
 /**
- * The files the host's loader maps to start `program`, as `ldd` prints them, each with the
- * symlinks that lead from the printed path to its file (followed with readlink, hop by hop, not
- * through ocistage's resolver). Absolute paths → "file" or "symlink". Throws when ldd fails.
+ * The files the host's loader maps to start `program`, as `ldd` prints them: per printed path,
+ * the chain of absolute paths from it to its file, through each symlink (followed with
+ * readlink, hop by hop, not through ocistage's resolver); the file comes last. Throws when ldd fails.
  */
-export const lddFiles = (program: string): ReadonlyMap<string, "file" | "symlink"> => {
-  const printed = execFileSync("ldd", [program], { encoding: "utf8" })
+export const lddChains = (program: string): readonly (readonly string[])[] =>
+  execFileSync("ldd", [program], { encoding: "utf8" })
     .split("\n")
     .map((l) => /(\/\S+) \(0x/.exec(l)?.[1])
-    .filter((p): p is string => p !== undefined);
-  const files = new Map<string, "file" | "symlink">();
-  for (let p of printed) {
-    for (let hops = 0; hops < 40; hops++) {
-      const link = lstatSync(p).isSymbolicLink();
-      files.set(p, link ? "symlink" : "file");
-      if (!link) break;
-      const target = readlinkSync(p);
-      p = path.posix.normalize(target.startsWith("/") ? target : path.posix.join(path.posix.dirname(p), target));
-    }
-  }
-  return files;
-};
+    .filter((p): p is string => p !== undefined)
+    .map((printed) => {
+      const chain = [printed];
+      for (let p = printed; lstatSync(p).isSymbolicLink() && chain.length < 40; chain.push(p)) {
+        const target = readlinkSync(p);
+        p = path.posix.normalize(target.startsWith("/") ? target : path.posix.join(path.posix.dirname(p), target));
+      }
+      return chain;
+    });
+
+/** Every path of `program`'s chains (lddChains) → "file" (the last of a chain) or "symlink". */
+export const lddFiles = (program: string): ReadonlyMap<string, "file" | "symlink"> =>
+  new Map(lddChains(program).flatMap((chain) => chain.map((p, i) => [p, i === chain.length - 1 ? "file" : "symlink"] as const)));
 
 /** The given absolute paths and every folder above them, relative to `/` (no leading slash). */
 export const withFolders = (paths: Iterable<string>): ReadonlySet<string> => {
