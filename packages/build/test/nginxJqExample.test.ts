@@ -13,14 +13,16 @@ import { readImageDocuments, readTreeFiles } from "./support/layoutFiles.ts";
 import { lddFiles, withFolders } from "./support/lddFiles.ts";
 import { podmanEnv } from "./support/podmanEnv.ts";
 import type { PodmanEnv } from "./support/podmanEnv.ts";
-import { requireRoot, requireTools } from "./support/requireTools.ts";
+import { requireFile, requireRoot, requireTools } from "./support/requireTools.ts";
 import { REPO_ROOT, cliEnv, runCli } from "./support/runCli.ts";
 import { runOk, runProcess } from "./support/runProcess.ts";
 import { makeTempDir, removeTempDir } from "./support/tempDir.ts";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples/nginx-jq");
 const REFERENCE = "nginx-jq:latest";
-const haveTools = requireTools("ldd", "nginx", "jq", "bash", "umoci", "podman", "runc") && requireRoot("umoci unpack and podman with its own --root");
+// nginx by its path: /usr/sbin may not be on PATH.
+const haveTools =
+  requireTools("ldd", "jq", "bash", "umoci", "podman", "runc") && requireFile("/usr/sbin/nginx", "nginx") && requireRoot("umoci unpack and podman with its own --root");
 
 // The host programs the spec brings with their closures, and the spec's own entries (what its
 // `files` name; their folders are implied): the image holds these and nothing else.
