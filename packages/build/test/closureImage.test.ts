@@ -2,12 +2,13 @@
 // ldd says it loads (and the links leading to them), and runs in podman; two images whose
 // programs share libc, each split by closure, share the libc layer blob.
 import { execFileSync } from "node:child_process";
-import { promises as fs, lstatSync, readlinkSync } from "node:fs";
+import { promises as fs, readlinkSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { BuildJson } from "./support/buildExample.ts";
 import { buildSpec } from "./support/buildExample.ts";
 import { readTreeFiles } from "./support/layoutFiles.ts";
+import { lddFiles, withFolders } from "./support/lddFiles.ts";
 import { runCli } from "./support/runCli.ts";
 import { podmanEnv } from "./support/podmanEnv.ts";
 import { requireRoot, requireTools } from "./support/requireTools.ts";
@@ -17,26 +18,8 @@ import { makeTempDir, removeTempDir } from "./support/tempDir.ts";
 let work: string | undefined;
 const scratch = (name: string): string => path.join(work ?? "", name);
 
-// What ldd says jq maps, and the symlinks from each path to its file (read here with readlink,
-// not through ocistage's resolver): the image should hold these, their folders, and /bin/jq.
-const expectedFiles = (program: string): ReadonlySet<string> => {
-  const paths = execFileSync("ldd", [program], { encoding: "utf8" })
-    .split("\n")
-    .map((l) => /(\/\S+) \(0x/.exec(l)?.[1])
-    .filter((p): p is string => p !== undefined);
-  const files = new Set<string>();
-  for (let p of paths) {
-    for (let hops = 0; hops < 40; hops++) {
-      files.add(p);
-      if (!lstatSync(p).isSymbolicLink()) break;
-      const target = readlinkSync(p);
-      p = path.posix.normalize(target.startsWith("/") ? target : path.posix.join(path.posix.dirname(p), target));
-    }
-  }
-  const all = new Set<string>();
-  for (const f of [...files, "/bin/jq"]) for (let p = f; p !== "/"; p = path.posix.dirname(p)) all.add(p.slice(1));
-  return all;
-};
+// What ldd says jq maps, the links leading to those files, their folders, and /bin/jq.
+const expectedFiles = (program: string): ReadonlySet<string> => withFolders([...lddFiles(program).keys(), "/bin/jq"]);
 
 const JQ_SPEC = { name: "jq", layers: [{ name: "jq", files: [{ source: "/usr/bin/jq", destination: "/bin/jq", closure: true }] }], entrypoint: ["/bin/jq"] };
 const SHARED_SPEC = {

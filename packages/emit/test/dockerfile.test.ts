@@ -10,7 +10,7 @@ import type { ContainerConfig } from "@ocistage/oci";
 import type { ImageConfigBody, JsonObject, Program, Step } from "@ocistage/program";
 import { formatDockerfileIssue, dockerfileSupport, emitDockerfile } from "../src/index.ts";
 import type { DockerfilePlan } from "../src/index.ts";
-import { EXAMPLES, loadProgram, programOf } from "./fixtures/dockerfile/programOf.ts";
+import { DOCKERFILE_REFUSED, EXAMPLES, loadProgram, programOf } from "./fixtures/dockerfile/programOf.ts";
 
 const FIXTURES = path.join(path.dirname(new URL(import.meta.url).pathname), "fixtures", "dockerfile");
 
@@ -50,7 +50,9 @@ describe("the Dockerfile of each example matches its snapshot (UPDATE_SNAPSHOTS=
       expect(existsSync(fixture), `${fixture} is missing; run with UPDATE_SNAPSHOTS=1 to write it`).toBe(true);
       expect(text).toBe(await fs.readFile(fixture, "utf8"));
     }
-    if (program.images.length === 1) expect(dockerfileSupport(program)).toEqual({ supported: true });
+    const refused = DOCKERFILE_REFUSED[name];
+    if (refused !== undefined) expect(reasonsOf(program).map((r) => r.split(":")[0])).toEqual([refused]);
+    else if (program.images.length === 1) expect(dockerfileSupport(program)).toEqual({ supported: true });
   });
 
   test("a layout of several images needs --image, and the refusal lists the ids", async () => {

@@ -19,7 +19,7 @@ import type { DockerfilePlan } from "../src/index.ts";
 import { buildahBuild, requireBuildah } from "./fixtures/dockerfile/buildah.ts";
 import type { ImageView, UnpackedTree } from "./fixtures/dockerfile/imageLayout.ts";
 import { readImage } from "./fixtures/dockerfile/imageLayout.ts";
-import { EXAMPLES, loadProgram } from "./fixtures/dockerfile/programOf.ts";
+import { DOCKERFILE_REFUSED, EXAMPLES, loadProgram } from "./fixtures/dockerfile/programOf.ts";
 import { makeRootfs } from "../../build/test/fixtures/rootfs/debootstrapLike.ts";
 
 const BUILDAH_DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -104,7 +104,9 @@ const writeRootfsSpec = async (dir: string): Promise<string> => {
   return file;
 };
 
-const examples = readdirSync(EXAMPLES).filter((name) => ["image.ts", "image.json", "image.yaml", "image.yml"].some((f) => existsSync(path.join(EXAMPLES, name, f))));
+const examples = readdirSync(EXAMPLES)
+  .filter((name) => ["image.ts", "image.json", "image.yaml", "image.yml"].some((f) => existsSync(path.join(EXAMPLES, name, f))))
+  .filter((name) => DOCKERFILE_REFUSED[name] === undefined); // dockerfile.test.ts checks their refusal
 // In a layout of several images, the one each Dockerfile case builds (buildah makes one image per
 // Dockerfile); the others' Dockerfiles are checked as text in dockerfile.test.ts.
 const IMAGE_OF_EXAMPLE: Readonly<Record<string, string>> = { layout: "tools", standard: "web-debug" };

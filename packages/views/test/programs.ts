@@ -3,23 +3,24 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { lower } from "@ocistage/lower";
 import type { Program } from "@ocistage/program";
-import type { ImageSpecInput } from "@ocistage/spec";
+import type { HostClosures, ImageSpecInput } from "@ocistage/spec";
 import { decodeSpec, formatSpecError, formatSpecIssue, loadSpec } from "@ocistage/spec";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
-const lowered = (spec: Parameters<typeof lower>[0], specFile: string, specText: string): Program => {
-  const result = lower(spec, { specFile, specText, sourceDateEpoch: 0 });
+const lowered = (spec: Parameters<typeof lower>[0], specFile: string, specText: string, closures?: HostClosures): Program => {
+  const result = lower(spec, { specFile, specText, sourceDateEpoch: 0, ...(closures === undefined ? {} : { closures }) });
   if (E.isLeft(result)) throw new Error(result.left.issues.map(formatSpecIssue).join("\n"));
   return result.right;
 };
 
 // An example folder's program, lowered as `ocistage` lowers it (spec file named by its base
-// name, SOURCE_DATE_EPOCH 0), so what the tests render is what the CLI and the docs script render.
+// name, SOURCE_DATE_EPOCH 0, the closures of its host programs read from this machine), so what
+// the tests render is what the CLI and the docs script render.
 export const exampleProgram = async (name: string): Promise<Program> => {
   const loaded = await loadSpec(path.join(repoRoot, "examples", name))();
   if (E.isLeft(loaded)) throw new Error(formatSpecError(loaded.left).join("\n"));
-  return lowered(loaded.right.spec, path.basename(loaded.right.file), loaded.right.text);
+  return lowered(loaded.right.spec, path.basename(loaded.right.file), loaded.right.text, loaded.right.closures);
 };
 
 // A spec written in a test, lowered as if it were `image.json` holding it.
