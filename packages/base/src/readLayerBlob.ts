@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { Transform, Writable } from "node:stream";
-import { createGunzip } from "node:zlib";
+import type { Decompressor } from "@ocistage/layout";
 import * as tar from "tar-stream";
 import type { BaseFile } from "@ocistage/program";
 import type { LayerEntry } from "./fileTree.ts";
@@ -15,16 +15,6 @@ export interface ReadLayer {
   readonly diffId: string; // sha256 of the uncompressed tar
   readonly entries: readonly LayerEntry[];
 }
-
-/** How a layer's media type says its bytes are stored (image-spec layer.md and Docker's names). */
-export type LayerCompression = "none" | "gzip" | "zstd";
-
-export const compressionOf = (mediaType: string): LayerCompression | undefined => {
-  if (/\.tar$|tar\.diff$|rootfs\.diff\.tar$/.test(mediaType) || mediaType.endsWith("layer.v1.tar") || mediaType.endsWith(".nondistributable.v1.tar")) return "none";
-  if (mediaType.endsWith("+gzip") || mediaType.endsWith(".tar.gzip")) return "gzip";
-  if (mediaType.endsWith("+zstd")) return "zstd";
-  return undefined;
-};
 
 const kindOf = (type: string | null | undefined): BaseFile["kind"] => {
   switch (type) {
@@ -52,11 +42,11 @@ const hashing = (hash: ReturnType<typeof createHash>, counter: { bytes: number }
 
 /**
  * Streams one layer blob once: hashes the stored bytes (its digest), decompresses, hashes the tar
- * (its diff_id) and lists its members. Throws only on I/O and format errors, which the caller
- * turns into a BaseError naming the blob. zstd layers need a decompressor Node 20 does not have.
+ * (its diff_id) and lists its members. `decompress` is its media type's (the layout package's
+ * table, LAYER_DECOMPRESSORS). Throws only on I/O and format errors, which the caller turns into
+ * a BaseError naming the blob.
  */
-export const readLayerBlob = async (file: string, compression: LayerCompression): Promise<ReadLayer> => {
-  if (compression === "zstd") throw new Error("zstd-compressed base layers are not supported yet (Node 20 has no zstd decompressor)");
+export const readLayerBlob = async (file: string, decompress: Decompressor): Promise<ReadLayer> => {
   const stored = createHash("sha256");
   const storedCount = { bytes: 0 };
   const tarHash = createHash("sha256");
@@ -87,7 +77,6 @@ export const readLayerBlob = async (file: string, compression: LayerCompression)
     },
   });
   extract.on("error", (e) => sink.destroy(e));
-  const stages: NodeJS.ReadWriteStream[] = compression === "gzip" ? [createGunzip()] : [];
-  await pipeline(createReadStream(file), hashing(stored, storedCount), ...stages, sink);
+  await pipeline(createReadStream(file), hashing(stored, storedCount), decompress(), sink);
   return { digest: `sha256:${stored.digest("hex")}`, size: storedCount.bytes, diffId: `sha256:${tarHash.digest("hex")}`, entries };
 };

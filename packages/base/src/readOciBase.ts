@@ -6,7 +6,8 @@ import { decodeImageConfig } from "@ocistage/oci";
 import type { BaseFile, BaseImage, BaseLayer, BaseSource, Platform } from "@ocistage/program";
 import type { BaseError } from "./BaseError.ts";
 import { applyLayer, sortedFiles } from "./fileTree.ts";
-import { compressionOf, readLayerBlob } from "./readLayerBlob.ts";
+import { readLayerBlob } from "./readLayerBlob.ts";
+import { layerDecompressor } from "@ocistage/layout";
 import { readCachedBase, writeCachedBase } from "./baseFileCache.ts";
 
 const REF_NAME = "org.opencontainers.image.ref.name";
@@ -136,12 +137,12 @@ export const readOciBase = async (args: {
   const files = new Map<string, BaseFile>();
   const layers: BaseLayer[] = [];
   for (const [i, d] of layerDescriptors.entries()) {
-    const compression = compressionOf(d.mediaType);
-    if (compression === undefined) return E.left({ _tag: "Unsupported", from, reason: `layer ${i} (${d.digest}) has media type ${JSON.stringify(d.mediaType)}, which is not a layer this tool reads` });
+    const decompress = layerDecompressor(d.mediaType);
+    if (E.isLeft(decompress)) return E.left({ _tag: "Unsupported", from, reason: `layer ${i} (${d.digest}): ${decompress.left}` });
     const file = path.join(dir, "blobs", "sha256", d.digest.slice("sha256:".length));
     let read;
     try {
-      read = await readLayerBlob(file, compression);
+      read = await readLayerBlob(file, decompress.right);
     } catch (e) {
       return E.left({ _tag: "Unreadable", from, file, reason: (e as Error).message });
     }

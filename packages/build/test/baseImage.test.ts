@@ -130,6 +130,24 @@ describe("an image from: oci:busybox-shell", () => {
   });
 });
 
+describe("a compressed base", () => {
+  test("a zstd base's layer blob is reused as it is stored (tar+zstd), its diff_id kept", async () => {
+    const zstd = await runCli(["build", EXAMPLE_BUSYBOX, "--out", at("busybox-zstd"), "--compression", "zstd", "--json"]);
+    expect(zstd.code, zstd.stderr).toBe(0);
+    const zstdBase = JSON.parse(zstd.stdout) as BuildJson;
+    const spec = await writeSpec("from-zstd.json", { ...ON_BUSYBOX, from: "oci:busybox-zstd:latest" });
+    const onZstd = await buildSpec(spec, at("from-zstd"));
+    const manifest = await readJson(blobOf(at("from-zstd"), onZstd.manifest.digest));
+    const baseManifest = await readJson(blobOf(at("busybox-zstd"), zstdBase.manifest.digest));
+    const first = (manifest["layers"] as readonly Json[])[0];
+    expect(first).toEqual((baseManifest["layers"] as readonly Json[])[0]);
+    expect(first?.["mediaType"]).toBe("application/vnd.oci.image.layer.v1.tar+zstd");
+    const config = await readJson(blobOf(at("from-zstd"), String((manifest["config"] as Json)["digest"])));
+    const uncompressed = await readJson(blobOf(at("out"), String(((await readJson(blobOf(at("out"), built.manifest.digest)))["config"] as Json)["digest"])));
+    expect((config["rootfs"] as Json)["diff_ids"]).toEqual((uncompressed["rootfs"] as Json)["diff_ids"]);
+  });
+});
+
 describe.runIf(haveTools)("a docker-archive: base", () => {
   test("the base saved by build --docker-archive, and by skopeo copy … docker-archive:, gives the same image as the oci: base", async () => {
     const saved = await runCli(["build", EXAMPLE_BUSYBOX, "--out", at("busybox-again"), "--docker-archive", at("busybox.docker.tar")]);
