@@ -9,9 +9,9 @@ export type BaseError =
   | { readonly _tag: "NoSuchImage"; readonly from: string; readonly reason: string }
   | { readonly _tag: "Unsupported"; readonly from: string; readonly reason: string };
 
-/** One line: `from "oci:../base": <what was wrong>`. */
+/** One line: `"oci:../base": <what was wrong>` (the caller puts the spec field before it). */
 export const formatBaseError = (e: BaseError): string => {
-  const head = `from ${JSON.stringify(e.from)}`;
+  const head = JSON.stringify(e.from);
   switch (e._tag) {
     case "BadReference":
       return `${head}: ${e.reason}`;

@@ -226,7 +226,7 @@ describe("bad bases and bad deletions are refused, naming the field, with nothin
 
   test("a base pinned to another digest", async () => {
     const { stderr } = await refused("pinned", { ...ON_BUSYBOX, from: `oci:busybox:latest@sha256:${"0".repeat(64)}` });
-    expect(stderr).toContain(`from: from "oci:busybox:latest@sha256:${"0".repeat(64)}": is pinned to sha256:${"0".repeat(64)}, but its manifest is ${base.manifest.digest}`);
+    expect(stderr).toContain(`from: "oci:busybox:latest@sha256:${"0".repeat(64)}": is pinned to sha256:${"0".repeat(64)}, but its manifest is ${base.manifest.digest}`);
   });
 
   test("a base pinned to its own digest is accepted", async () => {
@@ -236,7 +236,7 @@ describe("bad bases and bad deletions are refused, naming the field, with nothin
 
   test("a reference the base's index.json does not name", async () => {
     const { stderr } = await refused("no-ref", { ...ON_BUSYBOX, from: "oci:busybox:v9" });
-    expect(stderr).toContain('from: from "oci:busybox:v9": index.json names no image "v9" (it names: latest)');
+    expect(stderr).toContain('from: "oci:busybox:v9": index.json names no image "v9" (it names: latest)');
   });
 
   test("a base for another platform", async () => {
@@ -254,7 +254,7 @@ describe("bad bases and bad deletions are refused, naming the field, with nothin
     // Read for the first time (a fresh cache): the read itself hashes every layer blob.
     const fresh = cliEnv({ XDG_CACHE_HOME: at("fresh-cache") });
     const first = await refused("damaged-use", { ...ON_BUSYBOX, from: "oci:damaged:latest" }, fresh);
-    expect(first.stderr).toMatch(/from: from "oci:damaged:latest": layer 0's blob sha256:[0-9a-f]{64} holds other bytes .*the base is damaged/);
+    expect(first.stderr).toMatch(/from: "oci:damaged:latest": layer 0's blob sha256:[0-9a-f]{64} holds other bytes .*the base is damaged/);
     // Read before under the same manifest digest (the file list comes from the cache): import-base hashes it as it copies.
     const again = await refused("damaged-again", { ...ON_BUSYBOX, from: "oci:damaged:latest" });
     expect(again.stderr).toMatch(/import-base from: oci:damaged:latest blob sha256:[0-9a-f]{64} changed while it was being read \(holds other bytes/);

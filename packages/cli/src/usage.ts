@@ -51,8 +51,8 @@ images, "DIGEST REFERENCE" per index.json entry) and, per layer, whether it was 
 that touch data.
 
 The cache (on by default, shared by every output folder) reuses layers: a layer whose key is
-unchanged is taken from DIR, or hard-linked from the folder it was last built into, without
-reading a byte of its files, and image.oci.tar is kept when no blob changed. The key is the layer's spec entries and SOURCE_DATE_EPOCH, and for every input
+unchanged is taken from DIR, or copied (a reflink where the file system has them) from the
+folder it was last built into, without reading a byte of its files, and image.oci.tar is kept when no blob changed. The key is the layer's spec entries and SOURCE_DATE_EPOCH, and for every input
 its path, kind, mode, owner, link target, size, mtime, ctime, inode and device (lstat only).
 Any write to a file sets its ctime to the current time, which no call sets back (touch -d
 restores the mtime only), and an editor's save-by-rename makes a new inode, so every edit

@@ -64,6 +64,6 @@ describe.runIf(requireTools("docker-registry", "openssl"))("a docker:// base", (
   test("a registry whose certificate is not trusted is refused, naming the field and the registry", async () => {
     const result = await registryCli(homeIn(work ?? ""), ["build", at("from-registry.json"), "--out", at("untrusted")]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`from: from "docker://${registry?.host}/base/busybox:latest": cannot read ${registry?.host}/base/busybox:latest:`);
+    expect(result.stderr).toContain(`from: "docker://${registry?.host}/base/busybox:latest": cannot read ${registry?.host}/base/busybox:latest:`);
   });
 });

@@ -87,6 +87,8 @@ export const makeTransport = async (host: string, tls: TlsOptions): Promise<Tran
 
 /** Codes of a TLS verification failure: not worth a retry, worth a precise message. */
 const TLS_CODES = new Set([
+  // A registry that speaks plain HTTP: retrying cannot help, --tls-verify=false can.
+  "ERR_SSL_WRONG_VERSION_NUMBER",
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
   "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
   "DEPTH_ZERO_SELF_SIGNED_CERT",
