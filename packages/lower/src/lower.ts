@@ -138,6 +138,15 @@ const lowerSpec = (spec: Spec, context: LowerContext): E.Either<LowerError, Prog
   issues.push(...groupIssues);
   const stored = layerCompression(plan, context.compression);
   issues.push(...stored.issues);
+  // A layer split by closure (splitClosureLayers) is stored as the layer it came from says.
+  const originOf = new Map<string, string>(plan.layers.map((l) => [`${l.at}.split`, l.layer.name] as const));
+  const compressionOf: ReadonlyMap<string, Compression> = new Map([
+    ...stored.compression,
+    ...[...split.definedAt].flatMap(([member, at]) => {
+      const compression = stored.compression.get(originOf.get(at) ?? "");
+      return compression === undefined ? [] : [[member, compression] as const];
+    }),
+  ]);
 
   const epoch = context.sourceDateEpoch;
   const placed = groups.flatMap((g) => g.images);
@@ -178,7 +187,7 @@ const lowerSpec = (spec: Spec, context: LowerContext): E.Either<LowerError, Prog
         ...(image.use.fields.extraManifest?.artifactType === undefined ? {} : { artifactType: image.use.fields.extraManifest.artifactType }),
         platform: image.platform,
         ...(base === undefined ? {} : { base }),
-        compression: stored.compression,
+        compression: compressionOf,
       });
   }
   // Each layer as it lands on the layers below it; a layer shared by images must land alike in each.
@@ -197,7 +206,7 @@ const lowerSpec = (spec: Spec, context: LowerContext): E.Either<LowerError, Prog
   const steps: Step[] = [
     writeLayoutStep(),
     ...importSteps.map(([, i]) => importBaseStep(i.step, i.base)),
-    ...layers.flatMap((l) => layerSteps(l.name, l.owner, placedLayers.entries.get(l.name) ?? l.entries, epoch, stored.compression.get(l.name))),
+    ...layers.flatMap((l) => layerSteps(l.name, l.owner, placedLayers.entries.get(l.name) ?? l.entries, epoch, compressionOf.get(l.name))),
     ...tailSteps({
       layers: layers.map((l) => l.name),
       baseBlobs: [...new Set(importSteps.flatMap(([, i]) => i.base.layers.map((l) => baseLayerBlob(l.digest))))],
@@ -226,7 +235,7 @@ const lowerSpec = (spec: Spec, context: LowerContext): E.Either<LowerError, Prog
       }),
     ),
     sourceDateEpoch: epoch,
-    tools: [TOOLS.sh, TOOLS.tar, TOOLS.coreutils, ...compressorTools(stored.compression)],
+    tools: [TOOLS.sh, TOOLS.tar, TOOLS.coreutils, ...compressorTools(compressionOf)],
     steps,
     outputs: [
       { name: "oci-layout", path: "oci-layout", kind: "json" },

@@ -110,6 +110,14 @@ describe('split: "closure" gives closure members layers of their own, biggest fi
     expect(p.closures?.programs[0]?.members.map((m) => m.layer)).toEqual(["tools", "libc.so.6", "tools"]);
   });
 
+  it("the member layers are stored as the layer they came from says (compression)", () => {
+    const p = program({ name: "jq", layers: [{ name: "tools", split: "closure", compression: "zstd", files: [jq] }] });
+    const stored = p.steps.flatMap((s) => (s._tag === "TarLayer" ? [`${s.layer} ${s.compression} ${s.mediaType}`] : []));
+    expect(stored).toEqual(["libc.so.6", "libjq.so.1.0.4", "ld-linux-x86-64.so.2", "tools"].map((l) => `${l} zstd application/vnd.oci.image.layer.v1.tar+zstd`));
+    const manifest = p.steps.find((s) => s._tag === "WriteManifest");
+    expect(manifest?._tag === "WriteManifest" ? manifest.layers.map((l) => l.mediaType) : []).toEqual(Array(4).fill("application/vnd.oci.image.layer.v1.tar+zstd"));
+  });
+
   it("images whose programs share a library share its layer, defined once", () => {
     const p = program({
       layers: { jq: { split: "closure", files: [jq] }, bash: { split: "closure", files: [bash] } },
