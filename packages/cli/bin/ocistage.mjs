@@ -41,8 +41,9 @@ if (stale()) {
     format: "esm",
     target: "node20",
     // fs-xattr loads its native addon from beside its own index.js, tinypool its worker entry and
-    // @bokuweb/zstd-wasm its zstd.wasm: they stay packages.
-    external: ["esbuild", "fs-xattr", "tinypool", "@bokuweb/zstd-wasm"],
+    // @bokuweb/zstd-wasm its zstd.wasm: they stay packages. undici and cli-progress (1.3 MB, only
+    // push and pull load them) stay packages too, so no other command parses them at start-up.
+    external: ["esbuild", "fs-xattr", "tinypool", "@bokuweb/zstd-wasm", "undici", "cli-progress"],
     banner: { js: "import { createRequire as __ocistageRequire } from 'node:module'; const require = __ocistageRequire(import.meta.url);" },
     logLevel: "error",
   };
