@@ -14,9 +14,10 @@ import { lddChains, withFolders } from "./support/lddFiles.ts";
 import { podmanEnv } from "./support/podmanEnv.ts";
 import type { PodmanEnv } from "./support/podmanEnv.ts";
 import { requireRoot, requireTools } from "./support/requireTools.ts";
-import { REPO_ROOT, cliEnv, runCli } from "./support/runCli.ts";
+import { REPO_ROOT, runCli } from "./support/runCli.ts";
 import { runProcess } from "./support/runProcess.ts";
 import { makeTempDir, removeTempDir } from "./support/tempDir.ts";
+import { buildByShellScript } from "./support/shellScriptBuild.ts";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples/animal-sayer");
 const haveTools = requireTools("ldd", "bash", "jq", "tar");
@@ -121,11 +122,8 @@ describe.runIf(haveTools && requireTools("podman", "runc") && requireRoot("podma
 
 describe.runIf(haveTools && requireTools("dash", "sha256sum"))("the emitted shell script", () => {
   test("writes the byte-identical layout", async () => {
-    const script = path.join(work, "build.sh");
-    const emitted = await runCli(["emit", "shell", EXAMPLE, "-o", script]);
+    const { emitted, ran, target } = await buildByShellScript(EXAMPLE, work);
     expect(emitted.code, emitted.stderr).toBe(0);
-    const target = path.join(work, "by-script");
-    const ran = await runProcess("dash", [script, target, EXAMPLE], { env: cliEnv(), timeoutMs: 120_000 });
     expect(ran.code, ran.stderr).toBe(0);
     expect(await readTreeFiles(target)).toEqual(await readTreeFiles(out));
   });

@@ -14,9 +14,10 @@ import { lddFiles, withFolders } from "./support/lddFiles.ts";
 import { podmanEnv } from "./support/podmanEnv.ts";
 import type { PodmanEnv } from "./support/podmanEnv.ts";
 import { requireFile, requireRoot, requireTools } from "./support/requireTools.ts";
-import { REPO_ROOT, cliEnv, runCli } from "./support/runCli.ts";
+import { REPO_ROOT } from "./support/runCli.ts";
 import { runOk, runProcess } from "./support/runProcess.ts";
 import { makeTempDir, removeTempDir } from "./support/tempDir.ts";
+import { buildByShellScript } from "./support/shellScriptBuild.ts";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples/nginx-jq");
 const REFERENCE = "nginx-jq:latest";
@@ -143,11 +144,8 @@ describe.runIf(haveTools)("run by podman", () => {
 
 describe.runIf(havePrograms && requireTools("dash", "tar", "sha256sum"))("the emitted shell script", () => {
   test("writes the byte-identical layout", async () => {
-    const script = path.join(work, "build.sh");
-    const emitted = await runCli(["emit", "shell", EXAMPLE, "-o", script]);
+    const { emitted, ran, target } = await buildByShellScript(EXAMPLE, work);
     expect(emitted.code, emitted.stderr).toBe(0);
-    const target = path.join(work, "by-script");
-    const ran = await runProcess("dash", [script, target, EXAMPLE], { env: cliEnv(), timeoutMs: 120_000 });
     expect(ran.code, ran.stderr).toBe(0);
     expect(await readTreeFiles(target)).toEqual(await readTreeFiles(out));
   });

@@ -12,9 +12,10 @@ import { readTreeFiles } from "./support/layoutFiles.ts";
 import { podmanEnv } from "./support/podmanEnv.ts";
 import type { PodmanEnv } from "./support/podmanEnv.ts";
 import { requireRoot, requireTools } from "./support/requireTools.ts";
-import { REPO_ROOT, cliEnv, runCli } from "./support/runCli.ts";
+import { REPO_ROOT, runCli } from "./support/runCli.ts";
 import { runOk, runProcess } from "./support/runProcess.ts";
 import { makeTempDir, removeTempDir } from "./support/tempDir.ts";
+import { buildByShellScript } from "./support/shellScriptBuild.ts";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples/standard");
 const haveTools = requireTools("podman", "runc", "umoci", "dash", "busybox") && requireRoot("umoci unpack and podman with its own --root");
@@ -172,11 +173,8 @@ describe.runIf(haveTools)("run by podman", () => {
 
 describe.runIf(haveTools)("the emitted shell script", () => {
   test("writes the byte-identical layout (both images), and prints what the build prints", async () => {
-    const script = path.join(work, "build.sh");
-    const emitted = await runCli(["emit", "shell", EXAMPLE, "-o", script]);
+    const { emitted, ran, target } = await buildByShellScript(EXAMPLE, work);
     expect(emitted.code, emitted.stderr).toBe(0);
-    const target = path.join(work, "by-script");
-    const ran = await runProcess("dash", [script, target, EXAMPLE], { env: cliEnv(), timeoutMs: 120_000 });
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stdout).toBe(built.references.map((r) => `${r.digest} ${r.reference}\n`).join(""));
     expect(await readTreeFiles(target)).toEqual(await readTreeFiles(out));

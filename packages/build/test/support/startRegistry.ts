@@ -8,7 +8,8 @@ export interface Registry {
   readonly stop: () => Promise<void>;
 }
 
-const freePort = (): Promise<number> =>
+/** A TCP port free on 127.0.0.1 right now (the kernel picks it). */
+export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);
