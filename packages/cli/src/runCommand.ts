@@ -1,27 +1,20 @@
 import * as TE from "fp-ts/lib/TaskEither.js";
 import type { CliError } from "./CliError.ts";
 import type { Command } from "./Command.ts";
-import { buildCommand } from "./commands/build.ts";
-import { bundleCommand } from "./commands/bundle.ts";
-import { convertCommand } from "./commands/convert.ts";
-import { docsCommand } from "./commands/docs.ts";
-import { dryRunCommand } from "./commands/dry-run.ts";
-import { emitDockerfileCommand } from "./commands/emitDockerfile.ts";
-import { emitShellCommand } from "./commands/emitShell.ts";
-import { graphCommand } from "./commands/graph.ts";
-import { planCommand } from "./commands/plan.ts";
-import { pullCommand } from "./commands/pull.ts";
-import { pushCommand } from "./commands/push.ts";
-import { testCommand } from "./commands/test.ts";
-import { validateCommand } from "./commands/validate.ts";
-import { verifyCommand } from "./commands/verify.ts";
 import { USAGE, VERB_USAGE, VERSION } from "./usage.ts";
 
 // What a command prints on stdout when it succeeds. Failures are CliError values.
 export type CommandOutput = string;
 
-const notYet = (verb: string, what: string): TE.TaskEither<CliError, CommandOutput> =>
-  TE.left({ _tag: "Usage", message: `ocistage ${verb}: not yet implemented (${what})` });
+/**
+ * A verb's module is loaded when that verb runs, not when the CLI starts: the bundle is split
+ * by verb (packages/cli/bin/ocistage.mjs), so `push` does not parse the spec reader, the
+ * builders and the emitters before its first request. Only bugs reject the import.
+ */
+const lazily =
+  <M>(load: () => Promise<M>, run: (module: M) => TE.TaskEither<CliError, CommandOutput>): TE.TaskEither<CliError, CommandOutput> =>
+  () =>
+    load().then((module) => run(module)());
 
 // One handler per verb; the switch is exhaustive, so a new verb must be wired here to compile.
 export const runCommand = (command: Command): TE.TaskEither<CliError, CommandOutput> => {
@@ -31,33 +24,33 @@ export const runCommand = (command: Command): TE.TaskEither<CliError, CommandOut
     case "Version":
       return TE.right(`ocistage ${VERSION}`);
     case "Build":
-      return buildCommand(command);
+      return lazily(() => import("./commands/build.ts"), (m) => m.buildCommand(command));
     case "Validate":
-      return validateCommand(command);
+      return lazily(() => import("./commands/validate.ts"), (m) => m.validateCommand(command));
     case "Plan":
-      return planCommand(command);
+      return lazily(() => import("./commands/plan.ts"), (m) => m.planCommand(command));
     case "DryRun":
-      return dryRunCommand(command);
+      return lazily(() => import("./commands/dry-run.ts"), (m) => m.dryRunCommand(command));
     case "Graph":
-      return graphCommand(command);
+      return lazily(() => import("./commands/graph.ts"), (m) => m.graphCommand(command));
     case "Docs":
-      return docsCommand(command);
+      return lazily(() => import("./commands/docs.ts"), (m) => m.docsCommand(command));
     case "EmitShell":
-      return emitShellCommand(command);
+      return lazily(() => import("./commands/emitShell.ts"), (m) => m.emitShellCommand(command));
     case "EmitDockerfile":
-      return emitDockerfileCommand(command);
+      return lazily(() => import("./commands/emitDockerfile.ts"), (m) => m.emitDockerfileCommand(command));
     case "Test":
-      return testCommand(command);
+      return lazily(() => import("./commands/test.ts"), (m) => m.testCommand(command));
     case "Verify":
-      return verifyCommand(command);
+      return lazily(() => import("./commands/verify.ts"), (m) => m.verifyCommand(command));
     case "Convert":
-      return convertCommand(command);
+      return lazily(() => import("./commands/convert.ts"), (m) => m.convertCommand(command));
     case "Bundle":
-      return bundleCommand(command);
+      return lazily(() => import("./commands/bundle.ts"), (m) => m.bundleCommand(command));
     case "Push":
-      return pushCommand(command);
+      return lazily(() => import("./commands/push.ts"), (m) => m.pushCommand(command));
     case "Pull":
-      return pullCommand(command);
+      return lazily(() => import("./commands/pull.ts"), (m) => m.pullCommand(command));
     case "NotYet":
       return TE.left({ _tag: "Usage", message: `ocistage ${command.verb}: not implemented yet` });
   }

@@ -26,15 +26,16 @@ export const unprivilegedCli = async (dir: string): Promise<(args: readonly stri
   if (fresh.code !== 0) throw new Error(`the CLI does not start: ${fresh.stderr}`);
   const bundle = path.join(dir, "ocistage.mjs");
   await fs.copyFile(path.join(REPO_ROOT, "packages/cli/dist/ocistage.mjs"), bundle);
-  // The compression pool's worker, which the bundle finds beside itself.
-  await fs.copyFile(path.join(REPO_ROOT, "packages/cli/dist/compressWorker.mjs"), path.join(dir, "compressWorker.mjs"));
+  // Each verb's bundle, which the entry loads from verbs/ beside itself (and the compression
+  // pool's worker, which the verbs find beside themselves).
+  await fs.cp(path.join(REPO_ROOT, "packages/cli/dist/verbs"), path.join(dir, "verbs"), { recursive: true });
   // The bundle leaves out packages that load files of their own (fs-xattr's native addon,
   // tinypool's worker entry, zstd.wasm): a copy of each beside it, for `nobody` to read.
   for (const name of ["fs-xattr", "tinypool", "@bokuweb/zstd-wasm"])
     await fs.cp(await fs.realpath(path.join(REPO_ROOT, "packages/cli/node_modules", name)), path.join(dir, "node_modules", name), { recursive: true });
-  await fs.chmod(path.join(dir, "compressWorker.mjs"), 0o644);
   await fs.chmod(dir, 0o755);
   await fs.chmod(bundle, 0o644);
+  await allowReading(path.join(dir, "verbs"));
   await allowReading(path.join(dir, "node_modules"));
   return (args) =>
     new Promise((resolve, reject) => {

@@ -2,6 +2,7 @@ import type { Readable } from "node:stream";
 import { setFlagsFromString } from "node:v8";
 import type { Dispatcher } from "undici";
 import type { TlsOptions } from "./tlsOptions.ts";
+import { loadUndici } from "./loadUndici.ts";
 
 /** A request body: bytes, or a stream (a file's range) whose length the caller puts in Content-Length. */
 export type HttpBody = Uint8Array | string | Readable;
@@ -51,7 +52,7 @@ export const makeTransport = async (host: string, tls: TlsOptions): Promise<Tran
   // fast enough for a registry's answers (bodies go by Content-Length, not byte by byte). Set
   // before undici compiles it; the CLI compiles no other WebAssembly.
   setFlagsFromString("--liftoff-only");
-  const { Agent, request } = await import("undici");
+  const { Agent, request } = await loadUndici();
   let scheme: "https" | "http" = "https";
   const registryAgent: Dispatcher = new Agent({ connect: { ...tls, ca: tls.ca === undefined ? undefined : [...tls.ca] } });
   const otherAgent: Dispatcher = new Agent();
@@ -63,7 +64,9 @@ export const makeTransport = async (host: string, tls: TlsOptions): Promise<Tran
     // undici's request, not fetch: fetch's web streams cost several times the CPU per byte of a
     // streamed upload (1 GiB: ~12 s against ~2 s here).
     request: async (url, init) => {
-      const res = await request(url, { method: init.method, headers: init.headers, body: init.body ?? null, dispatcher: new URL(url).host === host ? registryAgent : otherAgent });
+      const target = new URL(url);
+      const dispatcher = target.host === host ? registryAgent : otherAgent;
+      const res = await request.call(dispatcher, { origin: target.origin, path: `${target.pathname}${target.search}`, method: init.method, headers: init.headers, body: init.body ?? null });
       const headers = res.headers;
       return {
         status: res.statusCode,
