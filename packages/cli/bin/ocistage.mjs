@@ -46,7 +46,7 @@ const esModules = {
   },
 };
 
-if (stale()) {
+const rebuild = async () => {
   const { build } = await import("esbuild");
   const common = {
     bundle: true,
@@ -59,7 +59,7 @@ if (stale()) {
     external: ["esbuild", "fs-xattr", "tinypool", "@bokuweb/zstd-wasm", "cli-progress"],
     banner: { js: "import { createRequire as __ocistageRequire } from 'node:module'; const require = __ocistageRequire(import.meta.url);" },
     plugins: [esModules],
-    logLevel: "error",
+    logLevel: "silent", // a failure is reported below, once
   };
   // One bundle per verb (runCommand.ts imports a verb's module when that verb runs), each
   // tree-shaken on its own: `push` parses ~0.15 MB, not the spec reader, builders and emitters.
@@ -90,5 +90,27 @@ if (stale()) {
   for (const file of readdirSync(join(temporary, "verbs"))) renameSync(join(temporary, "verbs", file), join(verbsDir, file));
   renameSync(join(temporary, "ocistage.mjs"), bundle);
   rmSync(temporary, { recursive: true, force: true });
+};
+
+if (stale()) {
+  try {
+    await rebuild();
+  } catch (error) {
+    // Not the CLI's own failure: say what is wrong with the installation and how to mend it,
+    // with the environment's exit code (3), not a stack trace.
+    try {
+      rmSync(join(distDir, `.build.${process.pid}`), { recursive: true, force: true });
+    } catch {
+      // nothing was made there
+    }
+    const first = error?.errors?.[0];
+    process.stderr.write(
+      first?.location
+        ? `ocistage: the CLI could not be bundled from its sources: ${first.location.file}:${first.location.line}:${first.location.column}: ${first.text}\n`
+        : `ocistage: the CLI's bundle in ${distDir} is older than its sources and could not be rebuilt: ${first?.text ?? String(error?.message ?? error).split("\n")[0]}\n` +
+            `Run any ocistage command once as a user who may write there (e.g. \`node ${fileURLToPath(import.meta.url)} --version\`), or run scripts/setup again.\n`,
+    );
+    process.exit(3);
+  }
 }
 await import(pathToFileURL(bundle).href);

@@ -53,6 +53,10 @@ describe.runIf(requireTools("docker-registry"))("pull", () => {
     expect(result.code, result.stderr).toBe(0);
     const index = await indexOf(dir("busybox-pulled"));
     expect(index.manifests.map((m) => [m.digest, m.annotations?.["org.opencontainers.image.ref.name"]])).toEqual([[busybox.manifest.digest, "latest"]]);
+    // The entry names the platform the image's config says, as the built layout's entry does.
+    const built = await indexOf(dir("busybox-built"));
+    expect(index.manifests[0]?.platform).toEqual({ architecture: "amd64", os: "linux" });
+    expect(index.manifests[0]?.platform).toEqual(built.manifests[0]?.platform);
     const verified = await registryCli(home(), ["verify", dir("busybox-pulled")]);
     expect({ code: verified.code, stdout: verified.stdout.trim() }, verified.stderr).toEqual({ code: 0, stdout: "ok" });
     expect(await fs.readdir(dir("busybox-pulled"))).toEqual(["blobs", "index.json", "oci-layout"]);

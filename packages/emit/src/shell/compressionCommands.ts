@@ -59,6 +59,8 @@ ${branches.join("\n")}
 
 /** A compressed layer's tar step, after its tar is written: compress, store, and keep both digests. */
 export const compressLayerCommands = (codec: Exclude<Compression, "none">, tarFile: string, vars: { readonly hex: string; readonly size: string; readonly diff: string }): readonly string[] => [
+  // The step's description above is the build's; say what this script does instead.
+  `# here: this host's ${COMMANDS[codec].command}, one stream (not the build's pinned compressor and blocks)`,
   `compress_layer ${codec} ${tarFile}`,
   `put_blob "$packed"`,
   `${vars.hex}=$blob_hex ${vars.size}=$blob_size ${vars.diff}=$diff_hex`,

@@ -11,6 +11,7 @@ import type { RegistryError } from "../RegistryError.ts";
 import { reasonOf } from "../RegistryError.ts";
 import type { BlobSink } from "./blobSink.ts";
 import { putVerifiedBytes } from "./blobSink.ts";
+import { configPlatform } from "./configPlatform.ts";
 import type { FetchResult } from "./fetchBlob.ts";
 import { fetchBlob } from "./fetchBlob.ts";
 import type { FetchedDocument } from "./fetchManifest.ts";
@@ -99,6 +100,11 @@ export const pullImage = (client: RegistryClient, ref: Reference, sink: BlobSink
     } catch (e) {
       return E.left({ _tag: "LocalIo", path: sink.dir, operation: "write a manifest into", reason: reasonOf(e) });
     }
+  }
+  // An image pulled by its manifest gets the platform its config names, as a built image's entry has.
+  if (top.right.links._tag === "Manifest" && entry.platform === undefined) {
+    const found = await configPlatform(sink, top.right.links.config);
+    if (found !== undefined) entry = descriptor({ mediaType: entry.mediaType, digest: entry.digest, size: entry.size, platform: found });
   }
   // A reference without tag or digest means `latest`, and the entry is named so.
   const tag = ref.tag ?? (ref.digest === undefined ? "latest" : undefined);
