@@ -65,23 +65,29 @@ const rebuild = async () => {
   // tree-shaken on its own: `push` parses ~0.15 MB, not the spec reader, builders and emitters.
   // esbuild's code splitting would share chunks instead, but it loads every chunk a package's
   // index touches, so a verb importing one function from @ocistage/build paid for all of it.
-  const verbs = readdirSync(join(cliDir, "src", "commands")).filter((f) => f.endsWith(".ts"));
+  // The verbs are the modules runCommand.ts imports dynamically: found while the entry is bundled.
+  const verbs = new Set();
   const verbsSeparately = {
     name: "verbs-separately",
     setup(build) {
-      build.onResolve({ filter: /^\.\/commands\/[^/]+\.ts$/ }, (args) =>
-        args.kind === "dynamic-import" ? { path: args.path.replace("./commands/", "./verbs/").replace(/\.ts$/, ".mjs"), external: true } : undefined,
-      );
+      build.onResolve({ filter: /^\.\/commands\/[^/]+\.ts$/ }, (args) => {
+        if (args.kind !== "dynamic-import") return undefined;
+        const verb = args.path.slice("./commands/".length, -".ts".length);
+        verbs.add(verb);
+        return { path: `./verbs/${verb}.mjs`, external: true };
+      });
     },
   };
   const temporary = join(distDir, `.build.${process.pid}`);
-  await build({ ...common, entryPoints: { "verbs/compressWorker": workerSource }, outdir: temporary, outExtension: { ".js": ".mjs" } });
-  await build({ ...common, entryPoints: { ocistage: join(cliDir, "src", "main.ts") }, outdir: temporary, outExtension: { ".js": ".mjs" }, plugins: [...common.plugins, verbsSeparately] });
+  const outputs = { outdir: temporary, outExtension: { ".js": ".mjs" } };
+  await build({ ...common, ...outputs, entryPoints: { ocistage: join(cliDir, "src", "main.ts") }, plugins: [...common.plugins, verbsSeparately] });
   await build({
     ...common,
-    entryPoints: Object.fromEntries(verbs.map((f) => [`verbs/${f.replace(/\.ts$/, "")}`, join(cliDir, "src", "commands", f)])),
-    outdir: temporary,
-    outExtension: { ".js": ".mjs" },
+    ...outputs,
+    entryPoints: {
+      "verbs/compressWorker": workerSource,
+      ...Object.fromEntries([...verbs].map((verb) => [`verbs/${verb}`, join(cliDir, "src", "commands", `${verb}.ts`)])),
+    },
   });
   // Renamed one by one, the verbs (and the worker) first and the entry last: a concurrent run
   // starts from the old entry or the new one (an old entry may load a new verb: the verbs'

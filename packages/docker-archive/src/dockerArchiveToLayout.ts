@@ -5,7 +5,7 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { abandonOutput, adoptBlobFile, openOutput, publishOutput, putBlobBytes, temporaryPath } from "@ocistage/build";
 import type { BuildError, OutputFolder, StoredBlob } from "@ocistage/build";
-import { MediaType, canonicalJson, canonicalJsonBytes, descriptor, imageIndex, imageManifest, indexEntry, layoutFile, withDiffIds } from "@ocistage/oci";
+import { MediaType, canonicalJson, canonicalJsonBytes, descriptor, imageIndex, imageManifest, indexEntry, layoutFile, platform, withDiffIds } from "@ocistage/oci";
 import type { Descriptor, Digest } from "@ocistage/oci";
 import { eachMember } from "./archiveMembers.ts";
 import type { DockerArchiveError } from "./DockerArchiveError.ts";
@@ -113,7 +113,7 @@ const writeDocuments = (archive: DockerArchive, folder: OutputFolder, layers: Re
             indexEntry({
               target: descriptor({ mediaType: MediaType.imageManifest, digest: converted.manifest.digest as Digest, size: converted.manifest.size }),
               tag,
-              platform: { architecture: image.config.architecture, os: image.config.os, ...(image.config.variant === undefined ? {} : { variant: image.config.variant }) },
+              platform: platform({ architecture: image.config.architecture, os: image.config.os, variant: image.config.variant }),
             }),
           ),
         })),
